@@ -1,0 +1,409 @@
+// Package jurisdiction holds the profiles of a National Referral Mechanism's
+// decision steps and clocks: which decisions the competent authority takes, and
+// how many days each deadline and period runs.
+//
+// Profiles are data, not code: the built-in ones are embedded from
+// profiles/*.json, and an operator can add more JSON files of the same shape
+// (see LoadDir). The built-ins are "coe-minimum" (the default),
+// "uk-england-wales" and "uk-scotland".
+//
+// Dates are civil dates: a time.Time at midnight UTC, as the law counts days.
+// Business days skip Saturdays and Sundays only: public holidays are not
+// known here, so a "working day" deadline may fall a holiday early.
+package jurisdiction
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Counting is how days of a deadline are counted.
+type Counting string
+
+const (
+	Business Counting = "business" // Monday to Friday
+	Calendar Counting = "calendar" // every day
+)
+
+// The decision kinds a profile's Steps may name.
+const (
+	ReasonableGrounds = "reasonable-grounds"
+	ConclusiveGrounds = "conclusive-grounds"
+)
+
+// DefaultID is the id of the default profile, the Council of Europe minimum.
+const DefaultID = "coe-minimum"
+
+// Profile is one jurisdiction's decision steps and clocks.
+//
+// In a profile without a reasonable-grounds step (a one-step formal
+// identification), the clocks that run "from a positive reasonable-grounds
+// decision" run from the authority's acceptance of the referral instead.
+type Profile struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Steps are the decision kinds in order: "reasonable-grounds",
+	// "conclusive-grounds"; a one-step profile has only "conclusive-grounds".
+	Steps []string `json:"steps"`
+	// ReasonableGroundsTarget is the number of days from the authority's
+	// acceptance of the referral to the target date of the reasonable-grounds
+	// decision, counted as ReasonableGroundsCounting says. Both are zero in a
+	// profile without a reasonable-grounds step.
+	ReasonableGroundsTarget   int      `json:"reasonable_grounds_target"`
+	ReasonableGroundsCounting Counting `json:"reasonable_grounds_counting"`
+	// RecoveryDays is the recovery and reflection period, in calendar days
+	// from a positive reasonable-grounds decision.
+	RecoveryDays int `json:"recovery_days"`
+	// ConclusiveEarliest is the earliest conclusive-grounds decision, in
+	// calendar days after a positive reasonable-grounds decision (0 = none).
+	ConclusiveEarliest int `json:"conclusive_earliest"`
+	// ConclusiveTarget is the target for the conclusive-grounds decision, in
+	// calendar days after a positive reasonable-grounds decision (0 = none).
+	ConclusiveTarget int `json:"conclusive_target"`
+	// Source is the legal basis, one line, saying where nrm chose a value the
+	// law does not set.
+	Source string `json:"source"`
+}
+
+// Civil returns the civil date of t (its year, month and day in t's own
+// location) as a time.Time at midnight UTC.
+func Civil(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// AddDays returns the civil date days after from (before it, for negative
+// days). With Business counting only Monday to Friday count: 5 business days
+// after a Friday is the next Friday, and 1 business day after a Saturday or a
+// Sunday is the Monday. Any other Counting counts calendar days. Adding 0 days
+// returns the civil date of from, even on a weekend.
+func (p Profile) AddDays(from time.Time, days int, c Counting) time.Time {
+	return addDays(from, days, c)
+}
+
+func addDays(from time.Time, days int, c Counting) time.Time {
+	d := Civil(from)
+	if c != Business {
+		return d.AddDate(0, 0, days)
+	}
+	step := 1
+	if days < 0 {
+		step, days = -1, -days
+	}
+	// Whole weeks first, from a weekday, where a week of 5 business days is
+	// 7 calendar days; then day by day.
+	for days > 0 && isWeekend(d) {
+		d = d.AddDate(0, 0, step)
+		if !isWeekend(d) {
+			days--
+		}
+	}
+	d = d.AddDate(0, 0, 7*step*(days/5))
+	days %= 5
+	for days > 0 {
+		d = d.AddDate(0, 0, step)
+		if !isWeekend(d) {
+			days--
+		}
+	}
+	return d
+}
+
+func isWeekend(t time.Time) bool {
+	wd := t.Weekday()
+	return wd == time.Saturday || wd == time.Sunday
+}
+
+// HasStep reports whether the profile has the decision kind among its Steps.
+func (p Profile) HasStep(kind string) bool { return slices.Contains(p.Steps, kind) }
+
+// ReasonableGroundsDue is the target date of the reasonable-grounds decision
+// for a referral the authority accepted on that date; false when the profile
+// has no reasonable-grounds step.
+func (p Profile) ReasonableGroundsDue(accepted time.Time) (time.Time, bool) {
+	if !p.HasStep(ReasonableGrounds) {
+		return time.Time{}, false
+	}
+	return addDays(accepted, p.ReasonableGroundsTarget, p.ReasonableGroundsCounting), true
+}
+
+// RecoveryEnd is the date the recovery and reflection period ends, for a
+// positive reasonable-grounds decision on that date: decided + RecoveryDays.
+func (p Profile) RecoveryEnd(decided time.Time) time.Time {
+	return addDays(decided, p.RecoveryDays, Calendar)
+}
+
+// ConclusiveEarliestDate is the earliest date of the conclusive-grounds
+// decision after a positive reasonable-grounds decision on that date; false
+// when the profile sets none.
+func (p Profile) ConclusiveEarliestDate(decided time.Time) (time.Time, bool) {
+	if p.ConclusiveEarliest <= 0 {
+		return time.Time{}, false
+	}
+	return addDays(decided, p.ConclusiveEarliest, Calendar), true
+}
+
+// ConclusiveTargetDate is the target date of the conclusive-grounds decision
+// after a positive reasonable-grounds decision on that date; false when the
+// profile sets none.
+func (p Profile) ConclusiveTargetDate(decided time.Time) (time.Time, bool) {
+	if p.ConclusiveTarget <= 0 {
+		return time.Time{}, false
+	}
+	return addDays(decided, p.ConclusiveTarget, Calendar), true
+}
+
+func (p Profile) clone() Profile {
+	p.Steps = slices.Clone(p.Steps)
+	return p
+}
+
+// ValidationError is a bad profile: the file (empty when validating a Profile
+// value) and the JSON field at fault. Error() gives "file: field: problem".
+type ValidationError struct {
+	File    string
+	Field   string // JSON name, e.g. "recovery_days"; "steps[1]" for one step
+	Problem string
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File + ": ")
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field + ": ")
+	}
+	b.WriteString(e.Problem)
+	return b.String()
+}
+
+var idRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Validate checks a profile: an id of lower-case words joined by '-', a name
+// and a one-line source; known steps, in order, ending with the conclusive
+// decision; a positive reasonable-grounds target with a known counting when
+// there is a reasonable-grounds step (and none without one); positive
+// recovery days; conclusive days not negative, the target not before the
+// earliest date. The error is a *ValidationError naming the field.
+func (p Profile) Validate() error {
+	bad := func(field, format string, args ...any) error {
+		return &ValidationError{Field: field, Problem: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case p.ID == "":
+		return bad("id", "required")
+	case !idRE.MatchString(p.ID):
+		return bad("id", "%q: lower-case letters and digits, words joined by '-'", p.ID)
+	case strings.TrimSpace(p.Name) == "":
+		return bad("name", "required")
+	case strings.TrimSpace(p.Source) == "":
+		return bad("source", "required: the legal basis")
+	case strings.ContainsAny(p.Source, "\r\n"):
+		return bad("source", "one line only")
+	case len(p.Steps) == 0:
+		return bad("steps", "required: %q, or %q alone", []string{ReasonableGrounds, ConclusiveGrounds}, ConclusiveGrounds)
+	}
+	order := map[string]int{ReasonableGrounds: 1, ConclusiveGrounds: 2}
+	for i, s := range p.Steps {
+		field := fmt.Sprintf("steps[%d]", i)
+		if order[s] == 0 {
+			return bad(field, "unknown step %q (known: %s, %s)", s, ReasonableGrounds, ConclusiveGrounds)
+		}
+		if i > 0 && order[s] <= order[p.Steps[i-1]] {
+			return bad(field, "%q after %q: each step once, %s before %s", s, p.Steps[i-1], ReasonableGrounds, ConclusiveGrounds)
+		}
+	}
+	if p.Steps[len(p.Steps)-1] != ConclusiveGrounds {
+		return bad("steps", "the last step must be %q", ConclusiveGrounds)
+	}
+	if p.HasStep(ReasonableGrounds) {
+		if p.ReasonableGroundsTarget <= 0 {
+			return bad("reasonable_grounds_target", "must be a positive number of days, got %d", p.ReasonableGroundsTarget)
+		}
+		if p.ReasonableGroundsCounting != Business && p.ReasonableGroundsCounting != Calendar {
+			return bad("reasonable_grounds_counting", "unknown counting %q (known: %s, %s)", p.ReasonableGroundsCounting, Business, Calendar)
+		}
+	} else {
+		if p.ReasonableGroundsTarget != 0 {
+			return bad("reasonable_grounds_target", "must be 0 without a %s step, got %d", ReasonableGrounds, p.ReasonableGroundsTarget)
+		}
+		if p.ReasonableGroundsCounting != "" {
+			return bad("reasonable_grounds_counting", "must be empty without a %s step, got %q", ReasonableGrounds, p.ReasonableGroundsCounting)
+		}
+	}
+	switch {
+	case p.RecoveryDays <= 0:
+		return bad("recovery_days", "must be a positive number of days, got %d", p.RecoveryDays)
+	case p.ConclusiveEarliest < 0:
+		return bad("conclusive_earliest", "must be a positive number of days, or 0 for none; got %d", p.ConclusiveEarliest)
+	case p.ConclusiveTarget < 0:
+		return bad("conclusive_target", "must be a positive number of days, or 0 for none; got %d", p.ConclusiveTarget)
+	case p.ConclusiveTarget > 0 && p.ConclusiveTarget < p.ConclusiveEarliest:
+		return bad("conclusive_target", "%d days is before conclusive_earliest (%d days)", p.ConclusiveTarget, p.ConclusiveEarliest)
+	}
+	return nil
+}
+
+// decode reads one profile from JSON, strictly: unknown fields and trailing
+// data are errors. The error names the file and, where it can, the field.
+func decode(data []byte, file string) (Profile, error) {
+	var p Profile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&p)
+	if err == nil {
+		if _, e := dec.Token(); e != io.EOF {
+			err = errors.New("data after the profile object: one profile a file")
+		}
+	}
+	if err != nil {
+		ve := &ValidationError{File: file, Problem: err.Error()}
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			ve.File = fmt.Sprintf("%s:%d", file, 1+bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n")))
+		case errors.As(err, &te):
+			ve.Field = te.Field
+			ve.Problem = fmt.Sprintf("wrong type: JSON %s where %s is required", te.Value, te.Type)
+		default:
+			if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+				ve.Field = strings.Trim(f, `"`)
+				ve.Problem = "unknown field"
+			}
+		}
+		return Profile{}, ve
+	}
+	if err := p.Validate(); err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			ve.File = file
+		}
+		return Profile{}, err
+	}
+	return p, nil
+}
+
+//go:embed profiles/*.json
+var embedded embed.FS
+
+var builtin = sync.OnceValues(func() ([]Profile, error) {
+	names, err := fs.Glob(embedded, "profiles/*.json")
+	if err != nil {
+		return nil, err
+	}
+	var out []Profile
+	for _, name := range names {
+		data, err := embedded.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		p, err := decode(data, "jurisdiction/"+name)
+		if err != nil {
+			return nil, err
+		}
+		if want := strings.TrimSuffix(path.Base(name), ".json"); p.ID != want {
+			return nil, &ValidationError{File: "jurisdiction/" + name, Field: "id", Problem: fmt.Sprintf("%q differs from the file name", p.ID)}
+		}
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b Profile) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+})
+
+func mustBuiltin() []Profile {
+	ps, err := builtin()
+	if err != nil {
+		panic("jurisdiction: embedded profiles: " + err.Error())
+	}
+	return ps
+}
+
+// Builtin returns the embedded profiles, sorted by id. Each call returns a
+// fresh copy.
+func Builtin() []Profile {
+	ps := mustBuiltin()
+	out := make([]Profile, len(ps))
+	for i, p := range ps {
+		out[i] = p.clone()
+	}
+	return out
+}
+
+// Get returns the built-in profile with that id. An unknown id is an error
+// listing the known ones.
+func Get(id string) (Profile, error) {
+	ps := mustBuiltin()
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		if p.ID == id {
+			return p.clone(), nil
+		}
+		ids[i] = p.ID
+	}
+	return Profile{}, fmt.Errorf("unknown jurisdiction profile %q (known: %s)", id, strings.Join(ids, ", "))
+}
+
+// Default returns the Council of Europe minimum profile, "coe-minimum".
+func Default() Profile {
+	p, err := Get(DefaultID)
+	if err != nil {
+		panic("jurisdiction: " + err.Error())
+	}
+	return p
+}
+
+// LoadDir reads every *.json file in dir as one extra profile each, in file
+// name order, and validates it. A missing directory gives no profiles and no
+// error. Errors name the file and the field (a *ValidationError where the
+// problem is in the content). An id may not repeat one in another file or a
+// built-in one: a changed rule is a new profile, so that cases decided under
+// the old one keep their clocks.
+func LoadDir(dir string) ([]Profile, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("jurisdiction: %w", err)
+	}
+	seen := map[string]string{}
+	for _, p := range mustBuiltin() {
+		seen[p.ID] = "a built-in profile"
+	}
+	var out []Profile
+	for _, e := range entries {
+		if e.IsDir() || !strings.EqualFold(path.Ext(e.Name()), ".json") {
+			continue
+		}
+		file := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("jurisdiction: %w", err)
+		}
+		p, err := decode(data, file)
+		if err != nil {
+			return nil, err
+		}
+		if prev, ok := seen[p.ID]; ok {
+			return nil, &ValidationError{File: file, Field: "id", Problem: fmt.Sprintf("%q is already %s: choose another id", p.ID, prev)}
+		}
+		seen[p.ID] = "used by " + file
+		out = append(out, p)
+	}
+	return out, nil
+}
