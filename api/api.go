@@ -1,0 +1,207 @@
+// Package api is nrm's JSON API under /api/v1, described by the OpenAPI 3.1
+// document at /api/openapi.json. Callers authenticate with a bearer token;
+// every decision about access is the service layer's.
+package api
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/service"
+)
+
+//go:embed openapi.json
+var openAPI []byte
+
+// maxBody bounds request bodies; nothing in the API needs more.
+const maxBody = 1 << 20
+
+// API serves the JSON endpoints.
+type API struct {
+	svc *service.Service
+	log *slog.Logger
+}
+
+func New(svc *service.Service, log *slog.Logger) *API {
+	return &API{svc: svc, log: log}
+}
+
+// Register adds the API's routes to mux.
+func (a *API) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(openAPI)
+	})
+	a.handle(mux, "POST /api/v1/cases", a.createCase)
+	a.handle(mux, "GET /api/v1/cases", a.listCases)
+	a.handle(mux, "GET /api/v1/cases/{id}", a.getCase)
+	// Anything else under /api/ is a JSON 404, not the web's HTML page.
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		a.writeError(w, r, nrm.NotFound("endpoint"))
+	})
+}
+
+// handlerFunc is an API handler: it returns the status and body to send, or an error.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) (int, any, error)
+
+// handle wraps a handler with authentication and the error adapter.
+func (a *API) handle(mux *http.ServeMux, pattern string, h handlerFunc) {
+	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		actor, err := a.authenticate(r)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="nrm"`)
+			a.writeError(w, r, err)
+			return
+		}
+		r = r.WithContext(nrm.WithActor(r.Context(), actor))
+		status, body, err := h(w, r)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, status, body)
+	})
+}
+
+func (a *API) authenticate(r *http.Request) (nrm.Actor, error) {
+	h := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || token == "" {
+		return nrm.Actor{}, nrm.Unauthorized("an Authorization: Bearer token is required")
+	}
+	return a.svc.TokenActor(r.Context(), strings.TrimSpace(token))
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(body)
+}
+
+// Status maps an error code to its HTTP status.
+func Status(code string) int {
+	switch code {
+	case nrm.CodeInvalid:
+		return http.StatusUnprocessableEntity
+	case nrm.CodeUnauthorized:
+		return http.StatusUnauthorized
+	case nrm.CodeForbidden:
+		return http.StatusForbidden
+	case nrm.CodeNotFound:
+		return http.StatusNotFound
+	case nrm.CodeConflict:
+		return http.StatusConflict
+	case nrm.CodeThrottled:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// writeError is the one adapter from errors to responses. Internal causes
+// go to the log (which never holds personal data); the client gets the safe
+// message only.
+func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e := nrm.AsError(err)
+	status := Status(e.Code)
+	var malformed *malformedError
+	if errors.As(err, &malformed) {
+		status = http.StatusBadRequest
+	}
+	if status >= 500 {
+		a.log.ErrorContext(r.Context(), "request failed", "request_id", nrm.RequestID(r.Context()),
+			"route", r.Pattern, "error", e.Cause)
+	}
+	writeJSON(w, status, errorBody{errorDetail{Code: e.Code, Message: e.Message, Field: e.Field}})
+}
+
+// malformedError marks input that is not even well-formed JSON (400), as
+// opposed to well-formed input with a bad value (422).
+type malformedError struct{ err *nrm.Error }
+
+func (m *malformedError) Error() string { return m.err.Error() }
+func (m *malformedError) Unwrap() error { return m.err }
+
+// decode reads one JSON object into v: at most maxBody bytes, no unknown
+// fields, nothing after it. Its errors name the field.
+func decode(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return &malformedError{nrm.Invalid("body", "send JSON with Content-Type: application/json")}
+	}
+	return decodeJSON(http.MaxBytesReader(nil, r.Body, maxBody), v)
+}
+
+func decodeJSON(body io.Reader, v any) error {
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return &malformedError{jsonError(err)}
+	}
+	if dec.More() {
+		return &malformedError{nrm.Invalid("body", "a single JSON object is expected; found more after it")}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &malformedError{nrm.Invalid("body", "a single JSON object is expected; found more after it")}
+	}
+	return nil
+}
+
+func jsonError(err error) *nrm.Error {
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, io.EOF):
+		return nrm.Invalid("body", "a JSON object is required")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return nrm.Invalid("body", "the JSON ends too early")
+	case errors.As(err, &syntax):
+		return nrm.Invalid("body", "malformed JSON at byte %d", syntax.Offset)
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			field = "body"
+		}
+		return nrm.Invalid(field, "must be %s, not %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
+	case errors.As(err, &tooBig):
+		return nrm.Invalid("body", "larger than %d bytes", maxBody)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return nrm.Invalid(name, "unknown field %q", name)
+	}
+	return nrm.Invalid("body", "malformed JSON")
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "slice":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	case "bool":
+		return "true or false"
+	case "int", "int64", "uint32", "float64":
+		return "a number"
+	}
+	return fmt.Sprintf("of type %s", k)
+}

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/sqlstore"
+)
+
+// caseJSON is a case as the contract shows it.
+type caseJSON struct {
+	ID                string        `json:"id"`
+	Reference         string        `json:"reference"`
+	State             nrm.State     `json:"state"`
+	Child             bool          `json:"child"`
+	Organisation      string        `json:"organisation"`
+	Erased            bool          `json:"erased,omitempty"`
+	Person            *personJSON   `json:"person,omitempty"`
+	Encounter         encounterJSON `json:"encounter"`
+	ExploitationTypes []string      `json:"exploitation_types"`
+	Relation          nrm.Relation  `json:"relation"`
+	Readable          []string      `json:"readable"`
+	CreatedAt         time.Time     `json:"created_at"`
+	UpdatedAt         time.Time     `json:"updated_at"`
+	Version           int64         `json:"version"`
+}
+
+type personJSON struct {
+	Erased       bool     `json:"erased,omitempty"`
+	GivenName    string   `json:"given_name,omitempty"`
+	FamilyName   string   `json:"family_name,omitempty"`
+	Aliases      []string `json:"aliases,omitempty"`
+	DateOfBirth  string   `json:"date_of_birth,omitempty"`
+	AgeUncertain bool     `json:"age_uncertain"`
+	Sex          string   `json:"sex,omitempty"`
+	Citizenship  []string `json:"citizenship,omitempty"`
+	Contact      string   `json:"contact,omitempty"`
+}
+
+type encounterJSON struct {
+	Date    string `json:"date"`
+	Place   string `json:"place,omitempty"`
+	Country string `json:"country,omitempty"`
+}
+
+func toCaseJSON(v nrm.CaseView) caseJSON {
+	out := caseJSON{
+		ID: v.ID, Reference: v.Reference, State: v.State, Child: v.Child, Organisation: v.OrgID,
+		Encounter:         encounterJSON{Date: v.Encounter.Date.String(), Place: v.Encounter.Place, Country: v.Encounter.Country},
+		ExploitationTypes: v.ExploitationTypes, Relation: v.Access.Relation, Readable: []string{},
+		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Version: v.Version,
+	}
+	for _, c := range v.Readable.Compartments() {
+		out.Readable = append(out.Readable, string(c))
+	}
+	switch {
+	case v.Person.Erased:
+		out.Erased = true
+		out.Person = &personJSON{Erased: true}
+	case v.Readable.Has(nrm.Identity):
+		p := v.Person
+		out.Person = &personJSON{GivenName: p.GivenName, FamilyName: p.FamilyName, Aliases: p.Aliases,
+			DateOfBirth: p.DateOfBirth.String(), AgeUncertain: p.AgeUncertain, Sex: p.Sex,
+			Citizenship: p.Citizenship, Contact: p.Contact}
+	}
+	return out
+}
+
+func (a *API) createCase(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var in nrm.CaseInput
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	v, err := a.svc.CreateCase(r.Context(), in)
+	if err != nil {
+		return 0, nil, err
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+v.ID)
+	return http.StatusCreated, toCaseJSON(v), nil
+}
+
+func (a *API) getCase(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	v, err := a.svc.Case(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, toCaseJSON(v), nil
+}
+
+type listJSON struct {
+	Items []caseJSON `json:"items"`
+	Next  string     `json:"next,omitempty"`
+}
+
+func (a *API) listCases(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	q := r.URL.Query()
+	f := sqlstore.CaseFilter{State: nrm.State(q.Get("state")), After: q.Get("after"), Limit: 100}
+	views, err := a.svc.Cases(r.Context(), f)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := listJSON{Items: make([]caseJSON, 0, len(views))}
+	for _, v := range views {
+		out.Items = append(out.Items, toCaseJSON(v))
+	}
+	if len(views) == f.Limit {
+		out.Next = views[len(views)-1].ID
+	}
+	return http.StatusOK, out, nil
+}

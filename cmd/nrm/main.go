@@ -1,0 +1,316 @@
+// Command nrm is the one binary of nrm: it serves the web UI and the API,
+// and administers organisations, users, tokens, keys and the audit log.
+// See CONTRACT.md for what each subcommand prints and its exit status.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/keyring"
+	"github.com/nrmproject/nrm/service"
+	"github.com/nrmproject/nrm/sqlstore"
+)
+
+// usageError is bad input on the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+const usage = `usage: nrm <command> [flags]
+
+commands:
+  serve [--addr HOST:PORT] [--demo]     serve the web UI and the API
+  migrate                               create or update the database schema
+  org add --name NAME --kind KIND [--country CC]
+  user add --email E --name NAME --org ORG_ID --role ROLE [--password-stdin]
+  token create --email E [--ttl DURATION]
+  demo-code --email E                   the current sign-in code of a demo user
+
+every command takes --data DIR (env NRM_DATA, default ./nrm-data) and --db URL (env NRM_DB)
+`
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main without the process: tests call it with their own streams.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	err := dispatch(ctx, args, stdin, stdout, stderr)
+	if err == nil {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(stderr, "nrm: "+ue.msg)
+		return 2
+	}
+	var ne *nrm.Error
+	if errors.As(err, &ne) && ne.Code == nrm.CodeInvalid {
+		msg := ne.Message
+		if ne.Field != "" {
+			msg = "--" + ne.Field + ": " + msg
+		}
+		fmt.Fprintln(stderr, "nrm: "+msg)
+		return 2
+	}
+	fmt.Fprintln(stderr, "nrm: "+err.Error())
+	return 1
+}
+
+func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usagef("a command is required; try 'nrm help'")
+	}
+	cmd, rest := args[0], args[1:]
+	if (cmd == "org" || cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "keys") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		cmd, rest = cmd+" "+rest[0], rest[1:]
+	}
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "serve":
+		return cmdServe(ctx, rest, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, rest, stdout)
+	case "org add":
+		return cmdOrgAdd(ctx, rest, stdout)
+	case "user add":
+		return cmdUserAdd(ctx, rest, stdin, stdout)
+	case "token create":
+		return cmdTokenCreate(ctx, rest, stdout)
+	case "demo-code":
+		return cmdDemoCode(ctx, rest, stdout)
+	}
+	return usagef("unknown command %q; try 'nrm help'", cmd)
+}
+
+// common are the flags every command takes.
+type common struct {
+	data string
+	db   string
+}
+
+func newFlags(name string, c *common) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.data, "data", envOr("NRM_DATA", "./nrm-data"), "data directory")
+	fs.StringVar(&c.db, "db", os.Getenv("NRM_DB"), "database URL (empty: SQLite in the data directory)")
+	return fs
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// parse reads flags; a bad flag is a one-line usage error naming it.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return usagef("%s: see 'nrm help'", fs.Name())
+		}
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+func required(fs *flag.FlagSet, names ...string) error {
+	for _, n := range names {
+		if strings.TrimSpace(fs.Lookup(n).Value.String()) == "" {
+			return usagef("%s: --%s is required", fs.Name(), n)
+		}
+	}
+	return nil
+}
+
+// app is everything a command needs, opened the same way by each: the data
+// directory, the keys and the schema are created when missing.
+type app struct {
+	store *sqlstore.Store
+	keys  *keyring.Keyring
+	svc   *service.Service
+	data  string
+}
+
+func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
+	if err := os.MkdirAll(c.data, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	if err := os.Chmod(c.data, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	keys, err := keyring.Open(filepath.Join(c.data, "keys"), os.Getenv("NRM_MASTER_KEY_FILE"))
+	if err != nil {
+		return nil, fmt.Errorf("keys: %w", err)
+	}
+	store, err := sqlstore.Open(ctx, c.db, c.data, sqlstore.Options{})
+	if err != nil {
+		return nil, err
+	}
+	svc := service.New(store, keys, log, service.Config{})
+	return &app{store: store, keys: keys, svc: svc, data: c.data}, nil
+}
+
+func (a *app) close() { a.store.Close() }
+
+func systemCtx(ctx context.Context) context.Context {
+	return nrm.WithActor(ctx, nrm.SystemActor)
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
+	var c common
+	fs := newFlags("migrate", &c)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	fmt.Fprintln(stdout, "schema up to date")
+	return nil
+}
+
+func cmdOrgAdd(ctx context.Context, args []string, stdout io.Writer) error {
+	var c common
+	fs := newFlags("org add", &c)
+	name := fs.String("name", "", "organisation name")
+	kind := fs.String("kind", "", "organisation kind")
+	country := fs.String("country", "", "ISO 3166-1 alpha-2 country code")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs, "name", "kind"); err != nil {
+		return err
+	}
+	// Validate before anything is created, so that bad input writes nothing.
+	if _, err := (nrm.OrgInput{Name: *name, Kind: *kind, Country: *country}).Validate(); err != nil {
+		return err
+	}
+	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	o, err := a.svc.CreateOrg(systemCtx(ctx), nrm.OrgInput{Name: *name, Kind: *kind, Country: *country})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, o.ID)
+	return nil
+}
+
+func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	var c common
+	fs := newFlags("user add", &c)
+	email := fs.String("email", "", "e-mail address")
+	name := fs.String("name", "", "full name")
+	org := fs.String("org", "", "organisation id")
+	role := fs.String("role", "", "role")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs, "email", "name", "org", "role"); err != nil {
+		return err
+	}
+	in := nrm.UserInput{Email: *email, Name: *name, OrgID: *org, Role: *role}
+	if _, err := in.Validate(); err != nil {
+		return err
+	}
+	password := ""
+	if *pwStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("reading the password: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+		if err := nrm.CheckPassword("password-stdin", password); err != nil {
+			return err
+		}
+	}
+	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	u, generated, err := a.svc.CreateUser(systemCtx(ctx), in, password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, u.ID)
+	if !*pwStdin {
+		fmt.Fprintln(stdout, generated)
+	}
+	return nil
+}
+
+func cmdTokenCreate(ctx context.Context, args []string, stdout io.Writer) error {
+	var c common
+	fs := newFlags("token create", &c)
+	email := fs.String("email", "", "the user's e-mail address")
+	ttl := fs.Duration("ttl", 24*time.Hour, "how long the token lasts")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs, "email"); err != nil {
+		return err
+	}
+	if *ttl <= 0 {
+		return usagef("token create: --ttl must be positive")
+	}
+	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	token, err := a.svc.CreateToken(systemCtx(ctx), *email, *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, token)
+	return nil
+}
+
+func cmdDemoCode(ctx context.Context, args []string, stdout io.Writer) error {
+	var c common
+	fs := newFlags("demo-code", &c)
+	email := fs.String("email", "", "a demo user's e-mail address")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs, "email"); err != nil {
+		return err
+	}
+	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	code, err := a.svc.DemoCode(systemCtx(ctx), *email)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, code)
+	return nil
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/nrmproject/nrm/server"
+	"github.com/nrmproject/nrm/web"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c common
+	fs := newFlags("serve", &c)
+	addr := fs.String("addr", envOr("NRM_ADDR", "127.0.0.1:8080"), "listen address")
+	demo := fs.Bool("demo", false, "add fictitious demo organisations, users and cases")
+	trustProxy := fs.Bool("trust-proxy", os.Getenv("NRM_TRUST_PROXY") == "1", "take client addresses from X-Forwarded-For")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return usagef("serve: --addr: want HOST:PORT, got %q", *addr)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	a, err := open(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if *demo {
+		if err := seedDemo(ctx, a); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	ready := func(ctx context.Context) error {
+		if err := a.store.Ping(ctx); err != nil {
+			return fmt.Errorf("database: %w", err)
+		}
+		return a.keysUsable()
+	}
+	handler := server.New(a.svc, log, ready, web.Options{TrustProxy: *trustProxy})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String()
+	log.Info("listening", "addr", ln.Addr().String(), "engine", string(a.store.Engine()))
+	fmt.Fprintf(stdout, "nrm is serving at %s\n", url)
+	if *demo {
+		fmt.Fprint(stdout, demoHelp(url, c))
+	}
+
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	go a.maintain(ctx, log)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// maintain removes expired sessions and tokens now and then.
+func (a *app) maintain(ctx context.Context, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if err := a.svc.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("maintenance", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// keysUsable proves the key-encryption key works with a wrap and unwrap.
+func (a *app) keysUsable() error {
+	return a.svc.CheckKeys()
+}

@@ -1,0 +1,157 @@
+package nrm
+
+import "slices"
+
+// Compartment is a part of a case file that roles read separately (DESIGN.md, "Need to know").
+type Compartment string
+
+const (
+	Identity Compartment = "identity" // who the person is
+	Support  Compartment = "support"  // needs, services, health, notes
+	Justice  Compartment = "justice"  // proceedings, statements
+)
+
+var Compartments = []Compartment{Identity, Support, Justice}
+
+func (c Compartment) Valid() bool { return slices.Contains(Compartments, c) }
+
+// Scope is a set of compartments.
+type Scope uint8
+
+func ScopeOf(cs ...Compartment) Scope {
+	var s Scope
+	for _, c := range cs {
+		s |= c.bit()
+	}
+	return s
+}
+
+// FullScope is what the organisation that created a case holds.
+var FullScope = ScopeOf(Identity, Support, Justice)
+
+func (c Compartment) bit() Scope {
+	switch c {
+	case Identity:
+		return 1
+	case Support:
+		return 2
+	case Justice:
+		return 4
+	}
+	return 0
+}
+
+func (s Scope) Has(c Compartment) bool { return c.bit() != 0 && s&c.bit() != 0 }
+
+func (s Scope) Compartments() []Compartment {
+	var out []Compartment
+	for _, c := range Compartments {
+		if s.Has(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Relation is how the actor's organisation stands to a case.
+type Relation string
+
+const (
+	RelNone      Relation = "none"      // no involvement
+	RelOwner     Relation = "owner"     // created the case
+	RelPartner   Relation = "partner"   // accepted a referral of it, within a scope
+	RelRecipient Relation = "recipient" // has a referral of it pending
+)
+
+var Relations = []Relation{RelNone, RelOwner, RelPartner, RelRecipient}
+
+// Access is the actor organisation's standing on one case.
+type Access struct {
+	Relation Relation
+	Scope    Scope // compartments a partner may read; FullScope for the owner
+}
+
+// Action is something an actor asks to do.
+type Action string
+
+const (
+	ActCaseCreate   Action = "case.create"
+	ActCaseList     Action = "case.list"
+	ActCaseView     Action = "case.view" // the record: reference, state, dates; no identity
+	ActReadIdentity Action = "case.read.identity"
+	ActReadSupport  Action = "case.read.support"
+	ActReadJustice  Action = "case.read.justice"
+	ActCaseErase    Action = "case.erase"
+	ActOrgManage    Action = "org.manage"  // own organisation's settings
+	ActUserManage   Action = "user.manage" // own organisation's users
+	ActAuditRead    Action = "audit.read"
+)
+
+// rule says who may do an action: which roles, on which relations to the
+// case (nil for actions not about one case), and which compartment a partner
+// must hold in scope.
+type rule struct {
+	roles       []Role
+	relations   []Relation
+	compartment Compartment
+	// noLawEnforcementOrg: staff of police-type bodies never do this
+	// (support stays apart from the justice track, CETS 197 Art. 12(6)).
+	noLawEnforcementOrg bool
+}
+
+var (
+	caseRoles = []Role{RoleCoordinator, RoleFirstResponder, RoleCaseWorker, RoleDecisionMaker, RoleLegalAdvisor, RoleLawEnforcement}
+	involved  = []Relation{RelOwner, RelPartner}
+)
+
+var rules = map[Action]rule{
+	ActCaseCreate:   {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleDecisionMaker}},
+	ActCaseList:     {roles: caseRoles},
+	ActCaseView:     {roles: caseRoles, relations: involved},
+	ActReadIdentity: {roles: caseRoles, relations: involved, compartment: Identity},
+	ActReadSupport: {roles: []Role{RoleCoordinator, RoleCaseWorker, RoleDecisionMaker},
+		relations: involved, compartment: Support, noLawEnforcementOrg: true},
+	ActReadJustice: {roles: []Role{RoleDecisionMaker, RoleLegalAdvisor, RoleLawEnforcement},
+		relations: involved, compartment: Justice},
+	ActCaseErase:  {roles: []Role{RoleAdmin}, relations: []Relation{RelOwner}},
+	ActOrgManage:  {roles: []Role{RoleAdmin}},
+	ActUserManage: {roles: []Role{RoleAdmin}},
+	ActAuditRead:  {roles: []Role{RoleAuditor}},
+}
+
+// Actions lists every action the policy knows.
+func Actions() []Action {
+	out := make([]Action, 0, len(rules))
+	for a := range rules {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Can decides whether actor may do act on a case it stands to as acc.
+// Anything the rules do not allow is denied. For actions not about a case,
+// acc is ignored. The system actor (the command line) is not decided here:
+// the service allows it the administrative commands only.
+func Can(actor Actor, act Action, acc Access) bool {
+	r, ok := rules[act]
+	if !ok || actor.System || actor.UserID == "" {
+		return false
+	}
+	if !slices.Contains(r.roles, actor.Role) {
+		return false
+	}
+	if r.noLawEnforcementOrg && actor.OrgKind.LawEnforcement() {
+		return false
+	}
+	if r.relations == nil {
+		return true
+	}
+	if !slices.Contains(r.relations, acc.Relation) {
+		return false
+	}
+	if r.compartment != "" && !acc.Scope.Has(r.compartment) {
+		return false
+	}
+	return true
+}

@@ -1,0 +1,213 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/keyring"
+	"github.com/nrmproject/nrm/sqlstore"
+)
+
+// CreateCase records a possible victim met by the actor's organisation.
+// Every identifying field is sealed under a new data key of the person's own.
+func (s *Service) CreateCase(ctx context.Context, in nrm.CaseInput) (nrm.CaseView, error) {
+	a, err := s.allow(ctx, nrm.ActCaseCreate)
+	if err != nil {
+		return nrm.CaseView{}, err
+	}
+	c, err := in.Validate(s.Today())
+	if err != nil {
+		return nrm.CaseView{}, err
+	}
+	for attempt := 0; ; attempt++ {
+		err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+			c.ID, c.Person.ID = nrm.NewID(), nrm.NewID()
+			c.Reference = nrm.NewReference(tx.Now.Year())
+			c.OrgID, c.CreatedBy, c.CreatedAt, c.UpdatedAt, c.Version = a.OrgID, a.UserID, tx.Now, tx.Now, 1
+			dk, err := s.newDataKey(ctx, tx, c.Person.ID)
+			if err != nil {
+				return err
+			}
+			rec := sealCase(dk, c)
+			if err := tx.InsertPerson(ctx, rec.Person); err != nil {
+				return err
+			}
+			return tx.InsertCase(ctx, rec)
+		})
+		if !sqlstore.IsDuplicateReference(err) || attempt == 4 {
+			break
+		}
+	}
+	if err != nil {
+		return nrm.CaseView{}, err
+	}
+	acc := nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}
+	return nrm.CaseView{Case: c, Access: acc, Readable: readable(a, acc)}, nil
+}
+
+// readable is the set of compartments the actor may read on a case.
+func readable(a nrm.Actor, acc nrm.Access) nrm.Scope {
+	var s nrm.Scope
+	for c, act := range map[nrm.Compartment]nrm.Action{nrm.Identity: nrm.ActReadIdentity, nrm.Support: nrm.ActReadSupport, nrm.Justice: nrm.ActReadJustice} {
+		if nrm.Can(a, act, acc) {
+			s |= nrm.ScopeOf(c)
+		}
+	}
+	return s
+}
+
+// Case returns a case as the actor may see it. A caller whose organisation
+// is not involved gets not-found, exactly as for a case that does not exist.
+func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nrm.CaseView{}, err
+	}
+	if !nrm.ValidID(id) {
+		return nrm.CaseView{}, nrm.NotFound("case")
+	}
+	var view nrm.CaseView
+	err = s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+		acc, err := tx.CaseAccess(ctx, id, a.OrgID)
+		if err != nil {
+			return err
+		}
+		if !nrm.Can(a, nrm.ActCaseView, acc) {
+			s.denied(ctx, a, nrm.ActCaseView, "case/"+id)
+			if acc.Relation == nrm.RelNone {
+				return nrm.NotFound("case")
+			}
+			return nrm.Forbidden("your role may not read cases")
+		}
+		rec, err := tx.Case(ctx, id)
+		if err != nil {
+			return err
+		}
+		view, err = s.openCase(ctx, tx, a, acc, rec)
+		return err
+	})
+	return view, err
+}
+
+// Cases lists the cases the actor's organisation is involved in.
+func (s *Service) Cases(ctx context.Context, f sqlstore.CaseFilter) ([]nrm.CaseView, error) {
+	a, err := s.allow(ctx, nrm.ActCaseList)
+	if err != nil {
+		return nil, err
+	}
+	if f.State != "" && !f.State.Valid() {
+		return nil, nrm.Invalid("state", "unknown state %q", f.State)
+	}
+	if f.After != "" && !nrm.ValidID(f.After) {
+		return nil, nrm.Invalid("after", "not a case id")
+	}
+	f.OrgID = a.OrgID
+	var out []nrm.CaseView
+	err = s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+		recs, err := tx.Cases(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			acc, err := tx.CaseAccess(ctx, rec.ID, a.OrgID)
+			if err != nil {
+				return err
+			}
+			if !nrm.Can(a, nrm.ActCaseView, acc) {
+				continue
+			}
+			v, err := s.openCase(ctx, tx, a, acc, rec)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// openCase turns a stored case into the actor's view, opening the sealed
+// identity only when the actor may read it.
+func (s *Service) openCase(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, acc nrm.Access, rec sqlstore.CaseRecord) (nrm.CaseView, error) {
+	v := nrm.CaseView{Case: rec.Case, Access: acc, Readable: readable(a, acc)}
+	v.Person = nrm.Person{ID: rec.Person.ID, Sex: rec.Person.Sex, Citizenship: rec.Person.Citizenship,
+		AgeUncertain: rec.Person.AgeUncertain, Erased: !rec.Person.ErasedAt.IsZero()}
+	if !v.Readable.Has(nrm.Identity) || v.Person.Erased {
+		return v, nil
+	}
+	dk, err := s.dataKey(ctx, tx, rec.Person.ID, false)
+	if errors.Is(err, errErased) {
+		v.Person.Erased = true
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	return openCase(dk, v, rec)
+}
+
+// The sealed columns: each binds table, column and record id as associated
+// data, so a ciphertext copied to another record or field does not open.
+func sealCase(dk keyring.DataKey, c nrm.Case) sqlstore.CaseRecord {
+	p := c.Person
+	seal := func(table, column, id, value string) []byte {
+		if value == "" {
+			return nil
+		}
+		return dk.Seal([]byte(value), keyring.AD(table, column, id))
+	}
+	var aliases string
+	if len(p.Aliases) > 0 {
+		b, _ := json.Marshal(p.Aliases)
+		aliases = string(b)
+	}
+	return sqlstore.CaseRecord{
+		Case:           c,
+		EncounterPlace: seal("cases", "encounter_place", c.ID, c.Encounter.Place),
+		Person: sqlstore.PersonRecord{
+			ID:           p.ID,
+			GivenName:    seal("persons", "given_name", p.ID, p.GivenName),
+			FamilyName:   seal("persons", "family_name", p.ID, p.FamilyName),
+			Aliases:      seal("persons", "aliases", p.ID, aliases),
+			DateOfBirth:  seal("persons", "date_of_birth", p.ID, p.DateOfBirth.String()),
+			Contact:      seal("persons", "contact", p.ID, p.Contact),
+			AgeUncertain: p.AgeUncertain,
+			Sex:          p.Sex,
+			Citizenship:  p.Citizenship,
+			CreatedAt:    c.CreatedAt,
+		},
+	}
+}
+
+func openCase(dk keyring.DataKey, v nrm.CaseView, rec sqlstore.CaseRecord) (nrm.CaseView, error) {
+	var firstErr error
+	open := func(table, column, id string, sealed []byte) string {
+		if sealed == nil || firstErr != nil {
+			return ""
+		}
+		b, err := dk.Open(sealed, keyring.AD(table, column, id))
+		if err != nil {
+			firstErr = nrm.Internal(errors.Join(errors.New(table+"."+column+" of "+id), err))
+			return ""
+		}
+		return string(b)
+	}
+	p := &v.Person
+	pr := rec.Person
+	p.GivenName = open("persons", "given_name", pr.ID, pr.GivenName)
+	p.FamilyName = open("persons", "family_name", pr.ID, pr.FamilyName)
+	if a := open("persons", "aliases", pr.ID, pr.Aliases); a != "" {
+		if err := json.Unmarshal([]byte(a), &p.Aliases); err != nil && firstErr == nil {
+			firstErr = nrm.Internal(err)
+		}
+	}
+	if d := open("persons", "date_of_birth", pr.ID, pr.DateOfBirth); d != "" {
+		p.DateOfBirth, _ = nrm.ParseDate("", d)
+	}
+	p.Contact = open("persons", "contact", pr.ID, pr.Contact)
+	v.Encounter.Place = open("cases", "encounter_place", v.ID, rec.EncounterPlace)
+	return v, firstErr
+}

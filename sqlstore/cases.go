@@ -1,0 +1,271 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/nrmproject/nrm"
+)
+
+// DataKey is a wrapped per-person (or per-user) data key. Wrapped is nil
+// once the key has been destroyed.
+type DataKey struct {
+	ID          string
+	Wrapped     []byte
+	KEKVersion  uint32
+	DestroyedAt time.Time
+}
+
+func (tx *Tx) InsertDataKey(ctx context.Context, k DataKey) error {
+	_, err := tx.exec(ctx, "INSERT INTO data_keys (id, wrapped, kek_version) VALUES (?, ?, ?)", k.ID, k.Wrapped, k.KEKVersion)
+	if err != nil {
+		return nrm.Internal(err)
+	}
+	return nil
+}
+
+func (tx *Tx) DataKey(ctx context.Context, id string) (DataKey, error) {
+	k := DataKey{ID: id}
+	var destroyed int64
+	err := tx.queryRow(ctx, "SELECT wrapped, kek_version, destroyed_at FROM data_keys WHERE id = ?", id).Scan(&k.Wrapped, &k.KEKVersion, &destroyed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return k, nrm.NotFound("data key")
+	}
+	if err != nil {
+		return k, nrm.Internal(err)
+	}
+	k.DestroyedAt = fromMicros(destroyed)
+	return k, nil
+}
+
+// DestroyDataKey overwrites a wrapped key: crypto-shredding.
+func (tx *Tx) DestroyDataKey(ctx context.Context, id string) error {
+	return updated(tx.exec(ctx, "UPDATE data_keys SET wrapped = NULL, destroyed_at = ? WHERE id = ? AND wrapped IS NOT NULL", micros(tx.Now), id))
+}
+
+// DataKeysUnder lists up to limit live keys wrapped under a KEK version other than current.
+func (tx *Tx) DataKeysNotUnder(ctx context.Context, current uint32, limit int) ([]DataKey, error) {
+	rows, err := tx.query(ctx, "SELECT id, wrapped, kek_version FROM data_keys WHERE wrapped IS NOT NULL AND kek_version <> ? ORDER BY id LIMIT ?", current, limit)
+	if err != nil {
+		return nil, nrm.Internal(err)
+	}
+	defer rows.Close()
+	var out []DataKey
+	for rows.Next() {
+		var k DataKey
+		if err := rows.Scan(&k.ID, &k.Wrapped, &k.KEKVersion); err != nil {
+			return nil, nrm.Internal(err)
+		}
+		out = append(out, k)
+	}
+	return out, rowsErr(rows)
+}
+
+// RewrapDataKey replaces a wrapped key, only if it is still the one read.
+func (tx *Tx) RewrapDataKey(ctx context.Context, id string, old, wrapped []byte, version uint32) error {
+	return updated(tx.exec(ctx, "UPDATE data_keys SET wrapped = ?, kek_version = ? WHERE id = ? AND wrapped = ?", wrapped, version, id, old))
+}
+
+// CountDataKeysUnder counts live keys still wrapped under a KEK version.
+func (tx *Tx) CountDataKeysUnder(ctx context.Context, version uint32) (int, error) {
+	var n int
+	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM data_keys WHERE wrapped IS NOT NULL AND kek_version = ?", version).Scan(&n); err != nil {
+		return 0, nrm.Internal(err)
+	}
+	return n, nil
+}
+
+// PersonRecord is a person as stored: identifying fields sealed.
+type PersonRecord struct {
+	ID           string
+	GivenName    []byte
+	FamilyName   []byte
+	Aliases      []byte
+	DateOfBirth  []byte
+	Contact      []byte
+	AgeUncertain bool
+	Sex          string
+	Citizenship  []string
+	ErasedAt     time.Time
+	CreatedAt    time.Time
+	Version      int64
+}
+
+func (tx *Tx) InsertPerson(ctx context.Context, p PersonRecord) error {
+	_, err := tx.exec(ctx, `INSERT INTO persons (id, given_name, family_name, aliases, date_of_birth, contact,
+		age_uncertain, sex, citizenship, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+		p.ID, p.GivenName, p.FamilyName, p.Aliases, p.DateOfBirth, p.Contact, p.AgeUncertain, p.Sex,
+		strings.Join(p.Citizenship, ","), micros(p.CreatedAt))
+	if err != nil {
+		return nrm.Internal(err)
+	}
+	return nil
+}
+
+// ErasePerson removes every sealed field of a person, after the key is gone.
+func (tx *Tx) ErasePerson(ctx context.Context, id string) error {
+	return updated(tx.exec(ctx, `UPDATE persons SET given_name = NULL, family_name = NULL, aliases = NULL,
+		date_of_birth = NULL, contact = NULL, erased_at = ?, version = version + 1 WHERE id = ?`, micros(tx.Now), id))
+}
+
+// CaseRecord is a case joined with its person, as stored.
+type CaseRecord struct {
+	nrm.Case
+	EncounterPlace []byte
+	Person         PersonRecord
+}
+
+const caseColumns = `c.id, c.reference, c.org_id, c.person_id, c.state, c.child, c.encounter_date, c.encounter_place,
+	c.encounter_country, c.exploitation_types, c.created_by, c.created_at, c.updated_at, c.version,
+	p.given_name, p.family_name, p.aliases, p.date_of_birth, p.contact, p.age_uncertain, p.sex, p.citizenship,
+	p.erased_at, p.created_at, p.version`
+
+func scanCase(row interface{ Scan(...any) error }) (CaseRecord, error) {
+	var c CaseRecord
+	var encDate, types, citizenship string
+	var created, updatedAt, erased, pCreated int64
+	err := row.Scan(&c.ID, &c.Reference, &c.OrgID, &c.Person.ID, &c.State, &c.Child, &encDate, &c.EncounterPlace,
+		&c.Encounter.Country, &types, &c.CreatedBy, &created, &updatedAt, &c.Version,
+		&c.Person.GivenName, &c.Person.FamilyName, &c.Person.Aliases, &c.Person.DateOfBirth, &c.Person.Contact,
+		&c.Person.AgeUncertain, &c.Person.Sex, &citizenship, &erased, &pCreated, &c.Person.Version)
+	if err != nil {
+		return c, err
+	}
+	c.Encounter.Date, _ = nrm.ParseDate("", encDate)
+	c.ExploitationTypes = splitList(types)
+	c.Person.Citizenship = splitList(citizenship)
+	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updatedAt)
+	c.Person.ErasedAt, c.Person.CreatedAt = fromMicros(erased), fromMicros(pCreated)
+	return c, nil
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// InsertCase stores a new case; its person must be inserted first.
+func (tx *Tx) InsertCase(ctx context.Context, c CaseRecord) error {
+	_, err := tx.exec(ctx, `INSERT INTO cases (id, reference, org_id, person_id, state, child, encounter_date,
+		encounter_place, encounter_country, exploitation_types, created_by, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+		c.ID, c.Reference, c.OrgID, c.Person.ID, c.State, c.Child, c.Encounter.Date.String(), c.EncounterPlace,
+		c.Encounter.Country, strings.Join(c.ExploitationTypes, ","), c.CreatedBy, micros(c.CreatedAt), micros(c.UpdatedAt))
+	if err != nil {
+		if isUniqueViolation(err) && strings.Contains(err.Error(), "reference") {
+			return errDuplicateReference
+		}
+		return nrm.Internal(err)
+	}
+	return nil
+}
+
+var errDuplicateReference = errors.New("case reference taken")
+
+// IsDuplicateReference tells the caller to draw another reference.
+func IsDuplicateReference(err error) bool { return errors.Is(err, errDuplicateReference) }
+
+// Case returns one case with its person.
+func (tx *Tx) Case(ctx context.Context, id string) (CaseRecord, error) {
+	c, err := scanCase(tx.queryRow(ctx, "SELECT "+caseColumns+" FROM cases c JOIN persons p ON p.id = c.person_id WHERE c.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, nrm.NotFound("case")
+	}
+	if err != nil {
+		return c, nrm.Internal(err)
+	}
+	return c, nil
+}
+
+// CaseFilter narrows a list of cases. OrgID is required: lists are always
+// scoped to the cases one organisation is involved in.
+type CaseFilter struct {
+	OrgID string
+	State nrm.State
+	After string // id to continue after, for paging (cases are listed newest first)
+	Limit int
+}
+
+// Cases lists the cases an organisation is involved in, newest first.
+func (tx *Tx) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, error) {
+	if f.OrgID == "" {
+		return nil, nrm.Internal(errors.New("sqlstore: case list without an organisation"))
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	q := "SELECT " + caseColumns + " FROM cases c JOIN persons p ON p.id = c.person_id WHERE " + involvedClause
+	args := []any{f.OrgID, f.OrgID}
+	if f.State != "" {
+		q += " AND c.state = ?"
+		args = append(args, f.State)
+	}
+	if f.After != "" {
+		q += " AND (c.created_at, c.id) < (SELECT created_at, id FROM cases WHERE id = ?)"
+		args = append(args, f.After)
+	}
+	q += " ORDER BY c.created_at DESC, c.id DESC LIMIT ?"
+	args = append(args, f.Limit)
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, nrm.Internal(err)
+	}
+	defer rows.Close()
+	var out []CaseRecord
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, nrm.Internal(err)
+		}
+		out = append(out, c)
+	}
+	return out, rowsErr(rows)
+}
+
+// involvedClause selects the cases an organisation created or holds an
+// accepted referral of. It takes the organisation id twice.
+const involvedClause = "(c.org_id = ? OR c.id IN (SELECT case_id FROM case_partners WHERE org_id = ?))"
+
+// CaseAccess tells how an organisation stands to a case.
+func (tx *Tx) CaseAccess(ctx context.Context, caseID, orgID string) (nrm.Access, error) {
+	var owner string
+	err := tx.queryRow(ctx, "SELECT org_id FROM cases WHERE id = ?", caseID).Scan(&owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nrm.Access{Relation: nrm.RelNone}, nil
+	}
+	if err != nil {
+		return nrm.Access{}, nrm.Internal(err)
+	}
+	if owner == orgID {
+		return nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}, nil
+	}
+	var scope int
+	err = tx.queryRow(ctx, "SELECT scope FROM case_partners WHERE case_id = ? AND org_id = ?", caseID, orgID).Scan(&scope)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nrm.Access{Relation: nrm.RelNone}, nil
+	}
+	if err != nil {
+		return nrm.Access{}, nrm.Internal(err)
+	}
+	return nrm.Access{Relation: nrm.RelPartner, Scope: nrm.Scope(scope)}, nil
+}
+
+// SetCasePartner records (or replaces) a partner organisation's scope on a case.
+// A zero scope removes the partner.
+func (tx *Tx) SetCasePartner(ctx context.Context, caseID, orgID string, scope nrm.Scope) error {
+	if _, err := tx.exec(ctx, "DELETE FROM case_partners WHERE case_id = ? AND org_id = ?", caseID, orgID); err != nil {
+		return nrm.Internal(err)
+	}
+	if scope == 0 {
+		return nil
+	}
+	if _, err := tx.exec(ctx, "INSERT INTO case_partners (case_id, org_id, scope) VALUES (?, ?, ?)", caseID, orgID, int(scope)); err != nil {
+		return nrm.Internal(err)
+	}
+	return nil
+}

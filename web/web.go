@@ -1,0 +1,377 @@
+// Package web serves nrm's HTML pages: server-rendered with html/template,
+// no JavaScript, usable on a phone and a slow link. Sessions live on the
+// server; the cookie holds only a random secret. Every state change is a
+// POST that carries the session's CSRF token.
+package web
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/service"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// CookieName carries the session secret. The __Host- prefix makes browsers
+// insist on Secure, Path=/ and no Domain, so no sibling host can set it.
+const CookieName = "__Host-nrm"
+
+// Options configure the pages.
+type Options struct {
+	// TrustProxy takes the client address from X-Forwarded-For (for the
+	// sign-in throttle) when nrm runs behind a reverse proxy.
+	TrustProxy bool
+}
+
+// Web serves the pages.
+type Web struct {
+	svc   *service.Service
+	log   *slog.Logger
+	opts  Options
+	pages map[string]*template.Template
+}
+
+func New(svc *service.Service, log *slog.Logger, opts Options) *Web {
+	w := &Web{svc: svc, log: log, opts: opts, pages: map[string]*template.Template{}}
+	funcs := template.FuncMap{
+		"t": func(l Localizer, msg string, args ...any) string { return l.T(msg, args...) },
+		"field": func(l Localizer, errs map[string]string, name, label, typ string, form map[string]string) fieldView {
+			return fieldView{L: l, Name: name, Label: label, Type: typ, Value: form[name], Error: errs[name]}
+		},
+	}
+	shared := []string{"templates/layout.html", "templates/field.html"}
+	names, _ := fs.Glob(templateFS, "templates/*.html")
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" || base == "field" {
+			continue
+		}
+		files := append([]string{n}, shared...)
+		if base == "user" {
+			files = append(files, "templates/users.html") // role-select
+		}
+		w.pages[base] = template.Must(template.New(base).Funcs(funcs).ParseFS(templateFS, files...))
+	}
+	return w
+}
+
+type fieldView struct {
+	L                        Localizer
+	Name, Label, Type, Value string
+	Error                    string
+}
+
+// Register adds the pages to mux.
+func (w *Web) Register(mux *http.ServeMux) {
+	static, _ := fs.Sub(staticFS, "static")
+	files := http.FileServerFS(static)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(rw, r)
+	})))
+	cop := http.NewCrossOriginProtection()
+	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, cop.Handler(h)) }
+
+	handle("GET /login", http.HandlerFunc(w.loginPage))
+	handle("POST /login", http.HandlerFunc(w.login))
+	handle("GET /login/code", w.stage(service.StagePassword, w.codePage))
+	handle("POST /login/code", w.stage(service.StagePassword, w.code))
+	handle("GET /login/enrol", w.stage(service.StageEnrol, w.enrolPage))
+	handle("POST /login/enrol", w.stage(service.StageEnrol, w.enrol))
+	handle("POST /logout", w.stage("", w.logout))
+
+	handle("GET /{$}", w.signedIn(w.home))
+	handle("GET /cases", w.signedIn(w.casesPage))
+	handle("GET /cases/new", w.signedIn(w.newCasePage))
+	handle("POST /cases", w.signedIn(w.createCase))
+	handle("GET /cases/{id}", w.signedIn(w.casePage))
+	handle("GET /admin/users", w.signedIn(w.usersPage))
+	handle("POST /admin/users", w.signedIn(w.addUser))
+	handle("GET /admin/users/{id}", w.signedIn(w.userPage))
+	handle("POST /admin/users/{id}", w.signedIn(w.updateUser))
+	handle("GET /admin/org", w.signedIn(w.orgPage))
+	handle("POST /admin/org", w.signedIn(w.updateOrg))
+	handle("/", w.signedIn(func(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
+		w.fail(rw, r, s, nrm.NotFound("page"))
+	}))
+}
+
+// view is what every page template receives.
+type view struct {
+	L           Localizer
+	Actor       nrm.Actor
+	UserName    string
+	CSRF        string
+	Can         navPermissions
+	Flash       string
+	Errors      []*nrm.Error
+	FieldErrors map[string]string
+	Form        map[string]string
+	Data        any
+}
+
+type navPermissions struct{ Cases, Create, Admin bool }
+
+func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, status int, page string, v view) {
+	v.L = localizerFor(r)
+	v.Actor = s.Actor
+	v.UserName = s.User.Name
+	if s.Stage == service.StageFull {
+		v.Can = navPermissions{
+			Cases:  nrm.Can(s.Actor, nrm.ActCaseList, nrm.Access{}),
+			Create: nrm.Can(s.Actor, nrm.ActCaseCreate, nrm.Access{}),
+			Admin:  nrm.Can(s.Actor, nrm.ActUserManage, nrm.Access{}),
+		}
+	} else {
+		v.Actor = nrm.Actor{}
+	}
+	v.CSRF = s.CSRF
+	if v.FieldErrors == nil {
+		v.FieldErrors = map[string]string{}
+	}
+	if v.Form == nil {
+		v.Form = map[string]string{}
+	}
+	var buf bytes.Buffer
+	if err := w.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
+		w.log.ErrorContext(r.Context(), "template", "page", page, "error", err.Error())
+		http.Error(rw, "internal error", http.StatusInternalServerError)
+		return
+	}
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.WriteHeader(status)
+	rw.Write(buf.Bytes())
+}
+
+// fail renders an error page, or the form again when the error names a field.
+func (w *Web) fail(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, err error) {
+	e := nrm.AsError(err)
+	status := statusOf(e.Code)
+	if status >= 500 {
+		w.log.ErrorContext(r.Context(), "request failed", "request_id", nrm.RequestID(r.Context()), "route", r.Pattern, "error", e.Cause)
+	}
+	l := localizerFor(r)
+	title := map[int]string{401: "Please sign in", 403: "Not allowed", 404: "Not found", 409: "Changed meanwhile", 429: "Please wait"}[status]
+	if title == "" {
+		title = "Something went wrong"
+		if status < 500 {
+			title = "Please check your input"
+		}
+	}
+	w.render(rw, r, s, status, "error", view{Data: map[string]string{"Title": l.T(title), "Message": l.T(e.Message)}})
+}
+
+func statusOf(code string) int {
+	switch code {
+	case nrm.CodeInvalid:
+		return http.StatusUnprocessableEntity
+	case nrm.CodeUnauthorized:
+		return http.StatusUnauthorized
+	case nrm.CodeForbidden:
+		return http.StatusForbidden
+	case nrm.CodeNotFound:
+		return http.StatusNotFound
+	case nrm.CodeConflict:
+		return http.StatusConflict
+	case nrm.CodeThrottled:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// formError turns an error into the errors shown on a form; ok is false
+// when the error is not about the input.
+func formError(err error) (view, bool) {
+	e := nrm.AsError(err)
+	if e.Code != nrm.CodeInvalid {
+		return view{}, false
+	}
+	v := view{Errors: []*nrm.Error{e}, FieldErrors: map[string]string{}}
+	if e.Field != "" {
+		v.FieldErrors[e.Field] = e.Message
+	}
+	return v, true
+}
+
+type pageFunc func(rw http.ResponseWriter, r *http.Request, s service.SessionInfo)
+
+// signedIn requires a full session; POSTs must carry its CSRF token.
+func (w *Web) signedIn(h pageFunc) http.Handler {
+	return w.stage(service.StageFull, h)
+}
+
+// stage requires a session at the given stage ("" for any stage).
+func (w *Web) stage(stage string, h pageFunc) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(CookieName)
+		var s service.SessionInfo
+		if err == nil {
+			s, err = w.svc.Session(r.Context(), c.Value)
+			s.Token = c.Value
+		}
+		if err != nil || (stage != "" && s.Stage != stage) {
+			if err != nil && nrm.ErrorCode(err) != nrm.CodeUnauthorized {
+				w.fail(rw, r, service.SessionInfo{}, err)
+				return
+			}
+			if r.Method == http.MethodGet {
+				http.Redirect(rw, r, "/login", http.StatusSeeOther)
+				return
+			}
+			w.fail(rw, r, service.SessionInfo{}, nrm.Unauthorized("your session has ended; sign in again"))
+			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
+			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(s.CSRF)) != 1 {
+				w.fail(rw, r, s, nrm.Forbidden("the form had expired; go back, reload the page and try again"))
+				return
+			}
+		}
+		h(rw, r.WithContext(nrm.WithActor(r.Context(), s.Actor)), s)
+	})
+}
+
+func (w *Web) setCookie(rw http.ResponseWriter, token string) {
+	http.SetCookie(rw, &http.Cookie{Name: CookieName, Value: token, Path: "/", Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode})
+}
+
+func (w *Web) clearCookie(rw http.ResponseWriter) {
+	http.SetCookie(rw, &http.Cookie{Name: CookieName, Value: "", Path: "/", Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+func (w *Web) clientAddr(r *http.Request) string {
+	if w.opts.TrustProxy {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			return strings.TrimSpace(strings.SplitN(f, ",", 2)[0])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request) {
+	w.render(rw, r, service.SessionInfo{}, http.StatusOK, "login", view{})
+}
+
+func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(rw, r.Body, 16<<10)
+	email, password := r.PostFormValue("email"), r.PostFormValue("password")
+	s, err := w.svc.SignIn(r.Context(), email, password, w.clientAddr(r))
+	if err != nil {
+		e := nrm.AsError(err)
+		if e.Code == nrm.CodeInternal {
+			w.fail(rw, r, service.SessionInfo{}, err)
+			return
+		}
+		w.render(rw, r, service.SessionInfo{}, statusOf(e.Code), "login",
+			view{Errors: []*nrm.Error{e}, Form: map[string]string{"email": email}})
+		return
+	}
+	w.setCookie(rw, s.Token)
+	next := "/login/code"
+	if s.Stage == service.StageEnrol {
+		next = "/login/enrol"
+	}
+	http.Redirect(rw, r, next, http.StatusSeeOther)
+}
+
+func (w *Web) codePage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
+	w.render(rw, r, s, http.StatusOK, "code", view{})
+}
+
+func (w *Web) code(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
+	full, err := w.svc.CompleteSignIn(r.Context(), s.Token, r.PostFormValue("code"), w.clientAddr(r))
+	if err != nil {
+		if v, ok := formError(err); ok || nrm.ErrorCode(err) == nrm.CodeThrottled {
+			if !ok {
+				v = view{Errors: []*nrm.Error{nrm.AsError(err)}}
+			}
+			w.render(rw, r, s, statusOf(nrm.ErrorCode(err)), "code", v)
+			return
+		}
+		w.fail(rw, r, s, err)
+		return
+	}
+	w.setCookie(rw, full.Token)
+	http.Redirect(rw, r, "/", http.StatusSeeOther)
+}
+
+type enrolView struct {
+	QR     template.URL
+	Secret string
+}
+
+func (w *Web) enrolPage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
+	e, err := w.svc.BeginEnrolment(r.Context(), s.Token)
+	if err != nil {
+		w.fail(rw, r, s, err)
+		return
+	}
+	qr := template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(e.QRPNG))
+	w.render(rw, r, s, http.StatusOK, "enrol", view{Data: enrolView{QR: qr, Secret: e.Secret}})
+}
+
+func (w *Web) enrol(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
+	full, codes, err := w.svc.ConfirmEnrolment(r.Context(), s.Token, r.PostFormValue("code"))
+	if err != nil {
+		if _, ok := formError(err); ok {
+			// Show the same secret again: a new one would invalidate the app's entry.
+			w.render(rw, r, s, http.StatusUnprocessableEntity, "error", view{Data: map[string]string{
+				"Title": localizerFor(r).T("That code was not right"), "Message": localizerFor(r).T(nrm.AsError(err).Message)}})
+			return
+		}
+		w.fail(rw, r, s, err)
+		return
+	}
+	w.setCookie(rw, full.Token)
+	w.render(rw, r, full, http.StatusOK, "recovery", view{Data: codes})
+}
+
+func (w *Web) logout(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
+	w.svc.SignOut(r.Context(), s.Token)
+	w.clearCookie(rw)
+	http.Redirect(rw, r, "/login", http.StatusSeeOther)
+}
+
+func (w *Web) home(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
+	switch {
+	case nrm.Can(s.Actor, nrm.ActCaseList, nrm.Access{}):
+		http.Redirect(rw, r, "/cases", http.StatusSeeOther)
+	case nrm.Can(s.Actor, nrm.ActUserManage, nrm.Access{}):
+		http.Redirect(rw, r, "/admin/users", http.StatusSeeOther)
+	default:
+		w.render(rw, r, s, http.StatusOK, "home", view{})
+	}
+}
+
+func formVersion(r *http.Request) (int64, error) {
+	v, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	if err != nil || v < 1 {
+		return 0, nrm.Invalid("version", "the form is missing its version; reload the page")
+	}
+	return v, nil
+}
+
+var errNoForm = errors.New("no form")
