@@ -1,0 +1,5 @@
+//go:build !race
+
+package auditlog
+
+const raceEnabled = false
