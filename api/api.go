@@ -185,7 +185,11 @@ func jsonError(err error) *nrm.Error {
 		return nrm.Invalid("body", "larger than %d bytes", maxBody)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return nrm.Invalid(name, "unknown field %q", name)
+		field := name
+		if field == "" {
+			field = "body"
+		}
+		return nrm.Invalid(field, "unknown field %q", name)
 	}
 	return nrm.Invalid("body", "malformed JSON")
 }

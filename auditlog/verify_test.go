@@ -648,36 +648,6 @@ func (e errSource) Checkpoints(context.Context) ([]StoredCheckpoint, error) {
 	return nil, nil
 }
 
-// TestVerifySpeed fails if Verify checks fewer than 500,000 entries per
-// second of CPU time used by the process (CPU time rather than wall time, so
-// that a loaded test machine does not make it flaky; on an idle machine wall
-// time is lower still, since reading and hashing overlap). Skipped under the
-// race detector and with -short.
-func TestVerifySpeed(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("timing test")
-	}
-	s := testSigner(t, 1)
-	src := buildLog(t, s, 50_000, 1000)
-	best := time.Duration(1 << 62)
-	for i := 0; i < 3; i++ {
-		cpu0, wall0 := cpuTime(), time.Now()
-		if _, err := Verify(context.Background(), src, s.Verifier(), nil); err != nil {
-			t.Fatal(err)
-		}
-		cpu, wall := cpuTime()-cpu0, time.Since(wall0)
-		if cpu <= 0 { // no CPU clock on this platform
-			cpu = wall
-		}
-		best = min(best, cpu)
-	}
-	rate := float64(len(src.entries)) / best.Seconds()
-	t.Logf("%.0f entries per CPU second", rate)
-	if rate < 500_000 {
-		t.Errorf("Verify checks %.0f entries per CPU second, want >= 500000", rate)
-	}
-}
-
 const benchEntries = 200_000
 
 var (

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"image/png"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -298,10 +299,31 @@ func (s *Service) BeginEnrolment(ctx context.Context, token string) (Enrolment, 
 	if sess.Stage != StageEnrol {
 		return Enrolment{}, nrm.Conflict("the second factor is already set up")
 	}
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: s.cfg.Issuer, AccountName: sess.User.Email,
-		Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	if err != nil {
-		return Enrolment{}, nrm.Internal(err)
+	var u sqlstore.UserRecord
+	if err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+		u, err = tx.User(ctx, sess.User.ID)
+		return err
+	}); err != nil {
+		return Enrolment{}, err
+	}
+	// A secret on offer but not yet proven is offered again, so reloading
+	// the page does not invalidate what the user already scanned.
+	var key *otp.Key
+	if u.TOTPSecret != nil {
+		secret, err := s.openTOTPSecret(ctx, u)
+		if err != nil {
+			return Enrolment{}, err
+		}
+		key, err = otp.NewKeyFromURL(totpURL(s.cfg.Issuer, u.Email, secret))
+		if err != nil {
+			return Enrolment{}, nrm.Internal(err)
+		}
+	} else {
+		key, err = totp.Generate(totp.GenerateOpts{Issuer: s.cfg.Issuer, AccountName: sess.User.Email,
+			Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		if err != nil {
+			return Enrolment{}, nrm.Internal(err)
+		}
 	}
 	img, err := key.Image(240, 240)
 	if err != nil {
@@ -311,15 +333,17 @@ func (s *Service) BeginEnrolment(ctx context.Context, token string) (Enrolment, 
 	if err := png.Encode(&buf, img); err != nil {
 		return Enrolment{}, nrm.Internal(err)
 	}
-	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
-		sealed, err := s.sealUserSecret(ctx, tx, sess.User.ID, []byte(key.Secret()))
+	if u.TOTPSecret == nil {
+		err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+			sealed, err := s.sealUserSecret(ctx, tx, sess.User.ID, []byte(key.Secret()))
+			if err != nil {
+				return err
+			}
+			return tx.SetTOTP(ctx, sess.User.ID, sealed, false, 0)
+		})
 		if err != nil {
-			return err
+			return Enrolment{}, err
 		}
-		return tx.SetTOTP(ctx, sess.User.ID, sealed, false, 0)
-	})
-	if err != nil {
-		return Enrolment{}, err
 	}
 	return Enrolment{Secret: key.Secret(), URL: key.URL(), QRPNG: buf.Bytes()}, nil
 }
@@ -490,4 +514,15 @@ func (s *Service) TokenActor(ctx context.Context, token string) (nrm.Actor, erro
 func (s *Service) signinEvent(ctx context.Context, userID, outcome string) {
 	s.log.LogAttrs(ctx, slog.LevelInfo, "sign-in", slog.String("request_id", nrm.RequestID(ctx)),
 		slog.String("user", userID), slog.String("outcome", outcome))
+}
+
+// totpURL is the otpauth:// URL an authenticator app scans.
+func totpURL(issuer, account, secret string) string {
+	v := url.Values{}
+	v.Set("secret", secret)
+	v.Set("issuer", issuer)
+	v.Set("period", "30")
+	v.Set("digits", "6")
+	v.Set("algorithm", "SHA1")
+	return (&url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + issuer + ":" + account, RawQuery: v.Encode()}).String()
 }

@@ -103,4 +103,3 @@ func demoHelp(url string, c common) string {
 		"  go run ./cmd/nrm demo-code%s --email officer@demo.invalid\n\n", flags)
 	return b.String()
 }
-

@@ -1,5 +1,0 @@
-//go:build race
-
-package auditlog
-
-const raceEnabled = true

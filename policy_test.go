@@ -1,0 +1,134 @@
+package nrm_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/nrmproject/nrm"
+)
+
+// allowed is the access policy written out as a list, independently of
+// the rule table in policy.go: every role × action × relationship not listed
+// here must be denied. Scopes: owners hold every compartment; partners are
+// tested with each single compartment and with all of them.
+type grant struct {
+	role   nrm.Role
+	action nrm.Action
+	rel    nrm.Relation
+	scope  nrm.Compartment // "" when any scope (or none) will do
+}
+
+var caseRoles = []nrm.Role{nrm.RoleCoordinator, nrm.RoleFirstResponder, nrm.RoleCaseWorker,
+	nrm.RoleDecisionMaker, nrm.RoleLegalAdvisor, nrm.RoleLawEnforcement}
+
+func expectedGrants() []grant {
+	var g []grant
+	for _, r := range []nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleDecisionMaker} {
+		for _, rel := range nrm.Relations {
+			g = append(g, grant{r, nrm.ActCaseCreate, rel, ""})
+		}
+	}
+	for _, r := range caseRoles {
+		for _, rel := range nrm.Relations {
+			g = append(g, grant{r, nrm.ActCaseList, rel, ""})
+		}
+		g = append(g, grant{r, nrm.ActCaseView, nrm.RelOwner, ""}, grant{r, nrm.ActCaseView, nrm.RelPartner, ""})
+		g = append(g, grant{r, nrm.ActReadIdentity, nrm.RelOwner, ""}, grant{r, nrm.ActReadIdentity, nrm.RelPartner, nrm.Identity})
+	}
+	for _, r := range []nrm.Role{nrm.RoleCoordinator, nrm.RoleCaseWorker, nrm.RoleDecisionMaker} {
+		g = append(g, grant{r, nrm.ActReadSupport, nrm.RelOwner, ""}, grant{r, nrm.ActReadSupport, nrm.RelPartner, nrm.Support})
+	}
+	for _, r := range []nrm.Role{nrm.RoleDecisionMaker, nrm.RoleLegalAdvisor, nrm.RoleLawEnforcement} {
+		g = append(g, grant{r, nrm.ActReadJustice, nrm.RelOwner, ""}, grant{r, nrm.ActReadJustice, nrm.RelPartner, nrm.Justice})
+	}
+	g = append(g, grant{nrm.RoleAdmin, nrm.ActCaseErase, nrm.RelOwner, ""})
+	for _, rel := range nrm.Relations {
+		g = append(g, grant{nrm.RoleAdmin, nrm.ActOrgManage, rel, ""}, grant{nrm.RoleAdmin, nrm.ActUserManage, rel, ""},
+			grant{nrm.RoleAuditor, nrm.ActAuditRead, rel, ""})
+	}
+	return g
+}
+
+// scopesFor gives the scopes a relation is tried with.
+func scopesFor(rel nrm.Relation) []nrm.Scope {
+	switch rel {
+	case nrm.RelOwner:
+		return []nrm.Scope{nrm.FullScope}
+	case nrm.RelPartner:
+		return []nrm.Scope{0, nrm.ScopeOf(nrm.Identity), nrm.ScopeOf(nrm.Support), nrm.ScopeOf(nrm.Justice), nrm.FullScope}
+	}
+	return []nrm.Scope{0}
+}
+
+func TestPolicyCoversEveryRoleActionAndRelation(t *testing.T) {
+	grants := expectedGrants()
+	want := func(role nrm.Role, act nrm.Action, rel nrm.Relation, scope nrm.Scope, kind nrm.OrgKind) bool {
+		if act == nrm.ActReadSupport && kind.LawEnforcement() {
+			return false // police-type bodies never read support notes
+		}
+		for _, g := range grants {
+			if g.role == role && g.action == act && g.rel == rel && (g.scope == "" || scope.Has(g.scope)) {
+				return true
+			}
+		}
+		return false
+	}
+	checked := 0
+	for _, kind := range nrm.OrgKinds {
+		for _, role := range nrm.Roles {
+			for _, act := range nrm.Actions() {
+				for _, rel := range nrm.Relations {
+					for _, scope := range scopesFor(rel) {
+						actor := nrm.Actor{UserID: "u", OrgID: "o", OrgKind: kind, Role: role}
+						got := nrm.Can(actor, act, nrm.Access{Relation: rel, Scope: scope})
+						if exp := want(role, act, rel, scope, kind); got != exp {
+							t.Errorf("%s %s %s %s scope=%v: got allowed=%v, want %v", kind, role, act, rel, scope.Compartments(), got, exp)
+						}
+						checked++
+					}
+				}
+			}
+		}
+	}
+	if checked < len(nrm.OrgKinds)*len(nrm.Roles)*len(nrm.Actions())*len(nrm.Relations) {
+		t.Fatalf("only %d combinations checked", checked)
+	}
+	// Every action of the policy appears in the expected grants: a new
+	// action cannot slip in without this test saying who may do it.
+	for _, act := range nrm.Actions() {
+		found := false
+		for _, g := range grants {
+			found = found || g.action == act
+		}
+		if !found {
+			t.Errorf("action %s has no expected grants in this test", act)
+		}
+	}
+}
+
+func TestPolicyDeniesWhatItDoesNotKnow(t *testing.T) {
+	full := nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}
+	for _, tc := range []struct {
+		name  string
+		actor nrm.Actor
+		act   nrm.Action
+	}{
+		{"unknown action", nrm.Actor{UserID: "u", Role: nrm.RoleCaseWorker}, nrm.Action("case.delete-everything")},
+		{"unknown role", nrm.Actor{UserID: "u", Role: nrm.Role("superuser")}, nrm.ActReadIdentity},
+		{"anonymous", nrm.Actor{Role: nrm.RoleCaseWorker}, nrm.ActReadIdentity},
+		{"operator never reads cases", nrm.SystemActor, nrm.ActReadIdentity},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if nrm.Can(tc.actor, tc.act, full) {
+				t.Fatal("allowed")
+			}
+		})
+	}
+}
+
+func ExampleCan() {
+	police := nrm.Actor{UserID: "u1", OrgID: "o1", OrgKind: nrm.KindPolice, Role: nrm.RoleCaseWorker}
+	owner := nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}
+	fmt.Println(nrm.Can(police, nrm.ActReadIdentity, owner), nrm.Can(police, nrm.ActReadSupport, owner))
+	// Output: true false
+}
