@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/sqlstore"
@@ -19,7 +20,10 @@ func (s *Service) CreateOrg(ctx context.Context, in nrm.OrgInput) (nrm.Organisat
 	}
 	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
 		o.ID, o.CreatedAt, o.Version = nrm.NewID(), tx.Now, 1
-		return tx.InsertOrg(ctx, o)
+		if err := tx.InsertOrg(ctx, o); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, s.entry(ctx, "org.create", "org/"+o.ID, outcomeOK, "kind "+string(o.Kind)))
 	})
 	return o, err
 }
@@ -82,7 +86,7 @@ func (s *Service) UpdateOrg(ctx context.Context, id string, version int64, in nr
 			return err
 		}
 		o.Version++
-		return nil
+		return s.record(ctx, tx, s.entry(ctx, "org.update", "org/"+o.ID, outcomeOK, ""))
 	})
 	return o, err
 }
@@ -121,7 +125,10 @@ func (s *Service) CreateUser(ctx context.Context, in nrm.UserInput, password str
 			return err
 		}
 		u.ID, u.CreatedAt, u.Version = nrm.NewID(), tx.Now, 1
-		return tx.InsertUser(ctx, sqlstore.UserRecord{User: u, PasswordHash: hash})
+		if err := tx.InsertUser(ctx, sqlstore.UserRecord{User: u, PasswordHash: hash}); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, s.entry(ctx, "user.create", "user/"+u.ID, outcomeOK, "role "+string(u.Role)+" in org/"+u.OrgID))
 	})
 	if err != nil {
 		return nrm.User{}, "", err
@@ -182,9 +189,12 @@ func (s *Service) UpdateUser(ctx context.Context, id string, up UserUpdate) (nrm
 		}
 		u.Version++
 		if u.Disabled {
-			return tx.DeleteUserSessions(ctx, u.ID)
+			if err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
+				return err
+			}
 		}
-		return nil
+		return s.record(ctx, tx, s.entry(ctx, "user.update", "user/"+u.ID, outcomeOK,
+			fmt.Sprintf("role %s, disabled %v", u.Role, u.Disabled)))
 	})
 	return u.User, err
 }

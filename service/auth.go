@@ -73,14 +73,14 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientAddr string
 	if err != nil || u.Disabled {
 		checkPassword(dummyHash, password)
 		s.throttle.fail(clientAddr, now)
-		s.signinEvent(ctx, "", "failed")
+		s.signinEvent(ctx, nrm.Actor{}, email, "signin.password", outcomeFailed, "unknown or disabled account")
 		return SessionInfo{}, errSignin
 	}
 	if now.Before(u.LockedUntil) {
 		// Locked: the same answer, and no password check to learn from.
 		checkPassword(dummyHash, password)
 		s.throttle.fail(clientAddr, now)
-		s.signinEvent(ctx, u.ID, "locked")
+		s.signinEvent(ctx, actorOf(u), "", "signin.password", outcomeDenied, "account locked after repeated failures")
 		return SessionInfo{}, errSignin
 	}
 	ok, err := checkPassword(u.PasswordHash, password)
@@ -94,18 +94,17 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientAddr string
 		}); err != nil {
 			return SessionInfo{}, err
 		}
-		s.signinEvent(ctx, u.ID, "failed")
+		s.signinEvent(ctx, actorOf(u), "", "signin.password", outcomeFailed, "wrong password")
 		return SessionInfo{}, errSignin
 	}
 	stage := StagePassword
 	if !u.TOTPEnabled {
 		stage = StageEnrol
 	}
-	info, err := s.newSession(ctx, u, stage)
-	if err == nil {
-		s.signinEvent(ctx, u.ID, "password-ok")
+	if err := s.signinEvent(ctx, actorOf(u), "", "signin.password", outcomeOK, "second factor due"); err != nil {
+		return SessionInfo{}, err
 	}
-	return info, err
+	return s.newSession(ctx, u, stage)
 }
 
 func (s *Service) newSession(ctx context.Context, u sqlstore.UserRecord, stage string) (SessionInfo, error) {
@@ -201,7 +200,7 @@ func (s *Service) CompleteSignIn(ctx context.Context, token, code, clientAddr st
 		}); err != nil {
 			return SessionInfo{}, err
 		}
-		s.signinEvent(ctx, u.ID, "failed-second-factor")
+		s.signinEvent(ctx, actorOf(u), "", "signin.second-factor", outcomeFailed, "wrong or reused code")
 		return SessionInfo{}, nrm.Invalid("code", "that code is not right, or was used already")
 	}
 	return s.promote(ctx, token, u)
@@ -218,13 +217,15 @@ func (s *Service) promote(ctx context.Context, oldToken string, u sqlstore.UserR
 		if err := tx.SigninSucceeded(ctx, u.ID); err != nil {
 			return err
 		}
-		return tx.InsertSession(ctx, sqlstore.Session{IDHash: tokenHash(newToken), UserID: u.ID, Stage: StageFull,
-			CSRF: info.CSRF, CreatedAt: tx.Now, LastSeenAt: tx.Now})
+		if err := tx.InsertSession(ctx, sqlstore.Session{IDHash: tokenHash(newToken), UserID: u.ID, Stage: StageFull,
+			CSRF: info.CSRF, CreatedAt: tx.Now, LastSeenAt: tx.Now}); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, s.entry(nrm.WithActor(ctx, info.Actor), "signin.second-factor", "user/"+u.ID, outcomeOK, "signed in"))
 	})
 	if err != nil {
 		return SessionInfo{}, err
 	}
-	s.signinEvent(ctx, u.ID, "ok")
 	return info, nil
 }
 
@@ -482,7 +483,10 @@ func (s *Service) CreateToken(ctx context.Context, email string, ttl time.Durati
 		if u.Disabled {
 			return nrm.Invalid("email", "this user is disabled")
 		}
-		return tx.InsertToken(ctx, tokenHash(token), u.ID, tx.Now.Add(ttl))
+		if err := tx.InsertToken(ctx, tokenHash(token), u.ID, tx.Now.Add(ttl)); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, s.entry(ctx, "token.create", "user/"+u.ID, outcomeOK, "ttl "+ttl.String()))
 	})
 	if err != nil {
 		return "", err
@@ -510,10 +514,22 @@ func (s *Service) TokenActor(ctx context.Context, token string) (nrm.Actor, erro
 	return actorOf(u), nil
 }
 
-// signinEvent records a sign-in attempt (the audit log records it too, from issue 3 on).
-func (s *Service) signinEvent(ctx context.Context, userID, outcome string) {
+// signinEvent records a sign-in attempt in the audit log (and the log, without
+// personal data). An unknown address is recorded as a keyed hash.
+func (s *Service) signinEvent(ctx context.Context, a nrm.Actor, email, action, outcome, detail string) error {
+	object := ""
+	if a.UserID != "" {
+		object = "user/" + a.UserID
+	} else if email != "" {
+		detail += "; address " + s.keys.AuditHash(strings.ToLower(strings.TrimSpace(email)))
+	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "sign-in", slog.String("request_id", nrm.RequestID(ctx)),
-		slog.String("user", userID), slog.String("outcome", outcome))
+		slog.String("user", a.UserID), slog.String("step", action), slog.String("outcome", outcome))
+	err := s.recordRead(ctx, s.entry(nrm.WithActor(ctx, a), action, object, outcome, detail))
+	if err != nil {
+		s.log.ErrorContext(ctx, "audit: recording a sign-in failed", "error", err)
+	}
+	return err
 }
 
 // totpURL is the otpauth:// URL an authenticator app scans.

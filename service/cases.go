@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/auditlog"
 	"github.com/nrmproject/nrm/keyring"
 	"github.com/nrmproject/nrm/sqlstore"
 )
@@ -34,7 +36,10 @@ func (s *Service) CreateCase(ctx context.Context, in nrm.CaseInput) (nrm.CaseVie
 			if err := tx.InsertPerson(ctx, rec.Person); err != nil {
 				return err
 			}
-			return tx.InsertCase(ctx, rec)
+			if err := tx.InsertCase(ctx, rec); err != nil {
+				return err
+			}
+			return s.record(ctx, tx, s.entry(ctx, "case.create", "case/"+c.ID, outcomeOK, ""))
 		})
 		if !sqlstore.IsDuplicateReference(err) || attempt == 4 {
 			break
@@ -88,7 +93,29 @@ func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
 		view, err = s.openCase(ctx, tx, a, acc, rec)
 		return err
 	})
-	return view, err
+	if err != nil {
+		return nrm.CaseView{}, err
+	}
+	if err := s.recordRead(ctx, s.readEntry(ctx, view, "")); err != nil {
+		return nrm.CaseView{}, err
+	}
+	return view, nil
+}
+
+// readEntry records what part of a case file was read.
+func (s *Service) readEntry(ctx context.Context, v nrm.CaseView, via string) auditlog.Entry {
+	var parts []string
+	for _, c := range v.Readable.Compartments() {
+		parts = append(parts, string(c))
+	}
+	detail := "compartments " + strings.Join(parts, ",")
+	if len(parts) == 0 {
+		detail = "record only"
+	}
+	if via != "" {
+		detail += "; via " + via
+	}
+	return s.entry(ctx, "case.read", "case/"+v.ID, outcomeOK, detail)
 }
 
 // Cases lists the cases the actor's organisation is involved in.
@@ -126,7 +153,17 @@ func (s *Service) Cases(ctx context.Context, f sqlstore.CaseFilter) ([]nrm.CaseV
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]auditlog.Entry, 0, len(out))
+	for _, v := range out {
+		entries = append(entries, s.readEntry(ctx, v, "list"))
+	}
+	if err := s.recordRead(ctx, entries...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // openCase turns a stored case into the actor's view, opening the sealed

@@ -7,10 +7,12 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/auditlog"
 	"github.com/nrmproject/nrm/keyring"
 	"github.com/nrmproject/nrm/sqlstore"
 )
@@ -24,15 +26,18 @@ type Config struct {
 
 // Service is nrm's application layer. It is safe for concurrent use.
 type Service struct {
-	store    *sqlstore.Store
-	keys     *keyring.Keyring
-	log      *slog.Logger
-	cfg      Config
-	throttle *throttle
+	store     *sqlstore.Store
+	keys      *keyring.Keyring
+	log       *slog.Logger
+	cfg       Config
+	throttle  *throttle
+	signer    *auditlog.Signer
+	committer *committer
 }
 
 // New wires the service. The logger must never receive personal data.
-func New(store *sqlstore.Store, keys *keyring.Keyring, log *slog.Logger, cfg Config) *Service {
+// Close it to flush the audit log's last batch.
+func New(store *sqlstore.Store, keys *keyring.Keyring, log *slog.Logger, cfg Config) (*Service, error) {
 	if cfg.SessionIdle == 0 {
 		cfg.SessionIdle = 30 * time.Minute
 	}
@@ -45,8 +50,24 @@ func New(store *sqlstore.Store, keys *keyring.Keyring, log *slog.Logger, cfg Con
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: store, keys: keys, log: log, cfg: cfg, throttle: newThrottle()}
+	signer, err := auditlog.NewSigner(AuditOrigin(keys.PublicKey()), keys.SigningKey())
+	if err != nil {
+		return nil, fmt.Errorf("audit signer: %w", err)
+	}
+	s := &Service{store: store, keys: keys, log: log, cfg: cfg, throttle: newThrottle(), signer: signer}
+	s.committer = newCommitter(s)
+	return s, nil
 }
+
+// Close flushes the audit log and stops accepting reads.
+func (s *Service) Close() { s.committer.close() }
+
+// AuditVerifierKey is the note verifier key of this instance's checkpoints,
+// to give to partners who hold them.
+func (s *Service) AuditVerifierKey() string { return s.signer.VerifierKey() }
+
+// AuditSigner verifies checkpoints (nrm audit verify).
+func (s *Service) AuditSigner() *auditlog.Signer { return s.signer }
 
 // Store gives the command line its maintenance operations (migrate, checks).
 func (s *Service) Store() *sqlstore.Store { return s.store }
@@ -86,11 +107,4 @@ func (s *Service) allow(ctx context.Context, act nrm.Action) (nrm.Actor, error) 
 		return a, nrm.Forbidden("your role may not do this")
 	}
 	return a, nil
-}
-
-// denied logs an authorization denial without personal data.
-func (s *Service) denied(ctx context.Context, a nrm.Actor, act nrm.Action, object string) {
-	s.log.LogAttrs(ctx, slog.LevelInfo, "access denied",
-		slog.String("request_id", nrm.RequestID(ctx)), slog.String("actor", a.UserID),
-		slog.String("role", string(a.Role)), slog.String("action", string(act)), slog.String("object", object))
 }

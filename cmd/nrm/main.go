@@ -166,11 +166,18 @@ func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := service.New(store, keys, log, service.Config{})
+	svc, err := service.New(store, keys, log, service.Config{})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
 	return &app{store: store, keys: keys, svc: svc, data: c.data}, nil
 }
 
-func (a *app) close() { a.store.Close() }
+func (a *app) close() {
+	a.svc.Close()
+	a.store.Close()
+}
 
 func systemCtx(ctx context.Context) context.Context {
 	return nrm.WithActor(ctx, nrm.SystemActor)

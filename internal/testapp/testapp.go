@@ -55,12 +55,16 @@ func New(tb testing.TB, engine sqlstore.Engine) *App {
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewJSONHandler(a.logw, nil))
-	a.Svc = service.New(a.Store, a.Keys, log, service.Config{})
+	a.Svc, err = service.New(a.Store, a.Keys, log, service.Config{})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	h := server.New(a.Svc, log, func(ctx context.Context) error { return a.Store.Ping(ctx) }, web.Options{})
 	a.Server = httptest.NewServer(h)
 	a.URL = a.Server.URL
 	tb.Cleanup(func() {
 		a.Server.Close()
+		a.Svc.Close()
 		a.Store.Close()
 	})
 	return a

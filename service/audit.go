@@ -1,0 +1,155 @@
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"sync"
+
+	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/auditlog"
+	"github.com/nrmproject/nrm/sqlstore"
+)
+
+// Audit outcomes.
+const (
+	outcomeOK     = "ok"
+	outcomeDenied = "denied"
+	outcomeFailed = "failed"
+)
+
+// AuditOrigin names this instance's log in its checkpoints: derived from
+// the instance's public key, so every process sharing the keys agrees.
+func AuditOrigin(pub []byte) string {
+	h := sha256.Sum256(pub)
+	return "nrm.audit/" + hex.EncodeToString(h[:8])
+}
+
+// entry builds an audit entry for the actor in ctx.
+func (s *Service) entry(ctx context.Context, action, object, outcome, detail string) auditlog.Entry {
+	a, _ := nrm.ActorFrom(ctx)
+	return auditlog.Entry{Time: s.store.Now(), RequestID: nrm.RequestID(ctx), Actor: a.UserID, ActorOrg: a.OrgID,
+		ActorRole: string(a.Role), Action: action, Object: object, Outcome: outcome, Detail: detail}
+}
+
+// record appends entries inside a write transaction: if they cannot be
+// written, the change they record does not happen either.
+func (s *Service) record(ctx context.Context, tx *sqlstore.Tx, entries ...auditlog.Entry) error {
+	_, err := tx.AppendAudit(ctx, s.signer, entries)
+	return err
+}
+
+// recordRead appends entries for a read and waits until they are durable:
+// no read returns data before its entry is committed. Concurrent reads are
+// committed together (group commit), one transaction and one signed
+// checkpoint per batch.
+func (s *Service) recordRead(ctx context.Context, entries ...auditlog.Entry) error {
+	return s.committer.append(ctx, entries)
+}
+
+// denied records an authorization denial. The denial stands whether or not
+// the record can be written; a failure to record is logged.
+func (s *Service) denied(ctx context.Context, a nrm.Actor, act nrm.Action, object string) {
+	s.log.LogAttrs(ctx, slog.LevelInfo, "access denied",
+		slog.String("request_id", nrm.RequestID(ctx)), slog.String("actor", a.UserID),
+		slog.String("role", string(a.Role)), slog.String("action", string(act)), slog.String("object", object))
+	if err := s.recordRead(ctx, s.entry(nrm.WithActor(ctx, a), string(act), object, outcomeDenied, "")); err != nil {
+		s.log.ErrorContext(ctx, "audit: recording a denial failed", "error", err)
+	}
+}
+
+// committer batches audit entries of reads into shared transactions.
+type committer struct {
+	s       *Service
+	mu      sync.RWMutex
+	closed  bool
+	reqs    chan *auditReq
+	stopped chan struct{}
+}
+
+type auditReq struct {
+	ctx     context.Context
+	entries []auditlog.Entry
+	done    chan error
+}
+
+// maxBatch bounds the entries of one group commit.
+const maxBatch = 1024
+
+var errAuditClosed = errors.New("audit log closed: the service is shutting down")
+
+func newCommitter(s *Service) *committer {
+	c := &committer{s: s, reqs: make(chan *auditReq, maxBatch), stopped: make(chan struct{})}
+	go c.run()
+	return c
+}
+
+func (c *committer) append(ctx context.Context, entries []auditlog.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	r := &auditReq{ctx: ctx, entries: entries, done: make(chan error, 1)}
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return nrm.Internal(errAuditClosed)
+	}
+	select {
+	case c.reqs <- r:
+	case <-ctx.Done():
+		c.mu.RUnlock()
+		return ctx.Err()
+	}
+	c.mu.RUnlock()
+	// Wait for the commit even if the client goes away: the entry may be in
+	// the batch being written, and the answer must not race it.
+	return <-r.done
+}
+
+func (c *committer) run() {
+	defer close(c.stopped)
+	for first := range c.reqs {
+		batch := []*auditReq{first}
+		n := len(first.entries)
+	more:
+		for n < maxBatch {
+			select {
+			case r, ok := <-c.reqs:
+				if !ok {
+					break more
+				}
+				batch = append(batch, r)
+				n += len(r.entries)
+			default:
+				break more
+			}
+		}
+		entries := make([]auditlog.Entry, 0, n)
+		for _, r := range batch {
+			entries = append(entries, r.entries...)
+		}
+		err := c.s.store.Write(context.Background(), func(tx *sqlstore.Tx) error {
+			_, err := tx.AppendAudit(context.Background(), c.s.signer, entries)
+			return err
+		})
+		if err != nil {
+			c.s.log.Error("audit: group commit failed", "entries", len(entries), "error", err)
+		}
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
+}
+
+// close stops accepting entries and waits for the last batch.
+func (c *committer) close() {
+	c.mu.Lock()
+	if !c.closed {
+		c.closed = true
+		close(c.reqs)
+	}
+	c.mu.Unlock()
+	<-c.stopped
+}
