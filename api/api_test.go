@@ -146,7 +146,9 @@ func TestBadInputNamesTheFieldAndWritesNothing(t *testing.T) {
 				if r.Status != tc.status {
 					t.Fatalf("status %d, want %d: %s", r.Status, tc.status, r.Body)
 				}
-				var body struct{ Error struct{ Code, Message, Field string } }
+				var body struct {
+					Error struct{ Code, Message, Field string }
+				}
 				if err := json.Unmarshal(r.Body, &body); err != nil {
 					t.Fatalf("not JSON: %s", r.Body)
 				}

@@ -386,7 +386,9 @@ func TestDataKeys(t *testing.T) {
 				t.Fatalf("%d keys to rewrap", len(old))
 			}
 			mustWrite(t, s, func(tx *sqlstore.Tx) error { return tx.RewrapDataKey(ctx, old[0].ID, old[0].Wrapped, []byte("new"), 2) })
-			err := s.Write(ctx, func(tx *sqlstore.Tx) error { return tx.RewrapDataKey(ctx, old[0].ID, old[0].Wrapped, []byte("newer"), 2) })
+			err := s.Write(ctx, func(tx *sqlstore.Tx) error {
+				return tx.RewrapDataKey(ctx, old[0].ID, old[0].Wrapped, []byte("newer"), 2)
+			})
 			if !errors.Is(err, nrm.ErrStale) {
 				t.Fatalf("rewrap of a changed key: %v", err)
 			}

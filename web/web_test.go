@@ -404,6 +404,14 @@ func TestSignIn(t *testing.T) {
 		if secret == "" {
 			t.FailNow()
 		}
+		t.Run("enrol_page_reloaded_offers_the_same_secret", func(t *testing.T) {
+			// What the user scanned must stay valid when the page is reloaded.
+			p := b.get("/login/enrol")
+			wantStatus(t, p, http.StatusOK)
+			if m := reSecret.FindStringSubmatch(p.Body); m == nil || m[1] != secret {
+				t.Fatalf("the reloaded enrol page offers %v, not the secret shown first", m)
+			}
+		})
 		t.Run("wrong_enrolment_code_is_refused", func(t *testing.T) {
 			p := b.post("/login/enrol", url.Values{"csrf": {hidden(t, enrolPage, "csrf")}, "code": {wrongCode(t, secret, a.Clock.Now())}})
 			wantStatus(t, p, http.StatusUnprocessableEntity)
@@ -823,7 +831,8 @@ func TestAdminPages(t *testing.T) {
 			wantStatus(t, p, http.StatusOK)
 			for _, want := range []string{`action="/admin/users/` + worker.User.ID + `"`, `name="version" value="1"`, worker.User.Email} {
 				if !strings.Contains(p.Body, want) {
-					t.Errorf("BUG: GET /admin/users/{id} does not show the user's edit form (no %s); it shows:\n%s", want, p.Body)
+					t.Errorf("BUG: GET /admin/users/{id} does not show the user's edit form (no %s); it shows %s",
+						want, regexp.MustCompile(`<h1>.*</h1>`).FindString(p.Body))
 					break
 				}
 			}
