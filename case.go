@@ -257,4 +257,58 @@ type CaseView struct {
 	Case
 	Access   Access
 	Readable Scope
+	Flags    []Flag
+}
+
+// Flag kinds.
+const (
+	FlagPossibleDuplicate     = "possible-duplicate"      // the person matches a person of an open case
+	FlagPossibleRetrafficking = "possible-re-trafficking" // the person matches a person of a closed case
+)
+
+// Flag tells an organisation that a person it holds matches a person known
+// elsewhere. It carries no data of the other case: only which organisation
+// to contact, and the flag's id to quote.
+type Flag struct {
+	ID        string
+	Kind      string
+	CaseID    string // the viewer's case
+	OtherOrg  Organisation
+	CreatedAt time.Time
+	// For the coordinator's overview: both sides' organisations.
+	NewCaseOrg     Organisation
+	MatchedCaseOrg Organisation
+}
+
+// Note is free text in one compartment of a case, sealed at rest.
+type Note struct {
+	ID          string
+	CaseID      string
+	Compartment Compartment
+	Text        string
+	AuthorID    string
+	AuthorOrg   string
+	CreatedAt   time.Time
+}
+
+// NoteInput is a new note as given.
+type NoteInput struct {
+	Compartment string `json:"compartment"`
+	Text        string `json:"text"`
+}
+
+// Validate checks a note.
+func (in NoteInput) Validate() (Note, error) {
+	c := Compartment(in.Compartment)
+	if !c.Valid() {
+		return Note{}, Invalid("compartment", "one of: identity, support, justice")
+	}
+	t, err := Text("text", in.Text, 20000)
+	if err != nil {
+		return Note{}, err
+	}
+	if t == "" {
+		return Note{}, Invalid("text", "the note is empty")
+	}
+	return Note{Compartment: c, Text: t}, nil
 }

@@ -75,16 +75,17 @@ type Access struct {
 type Action string
 
 const (
-	ActCaseCreate   Action = "case.create"
-	ActCaseList     Action = "case.list"
-	ActCaseView     Action = "case.view" // the record: reference, state, dates; no identity
-	ActReadIdentity Action = "case.read.identity"
-	ActReadSupport  Action = "case.read.support"
-	ActReadJustice  Action = "case.read.justice"
-	ActCaseErase    Action = "case.erase"
-	ActOrgManage    Action = "org.manage"  // own organisation's settings
-	ActUserManage   Action = "user.manage" // own organisation's users
-	ActAuditRead    Action = "audit.read"
+	ActCaseCreate    Action = "case.create"
+	ActCaseList      Action = "case.list"
+	ActCaseView      Action = "case.view" // the record: reference, state, dates; no identity
+	ActReadIdentity  Action = "case.read.identity"
+	ActReadSupport   Action = "case.read.support"
+	ActReadJustice   Action = "case.read.justice"
+	ActCaseErase     Action = "case.erase"
+	ActOrgManage     Action = "org.manage"  // own organisation's settings
+	ActUserManage    Action = "user.manage" // own organisation's users
+	ActAuditRead     Action = "audit.read"
+	ActFlagsOverview Action = "flags.overview" // every duplicate flag, without case data
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -113,10 +114,11 @@ var rules = map[Action]rule{
 		relations: involved, compartment: Support, noLawEnforcementOrg: true},
 	ActReadJustice: {roles: []Role{RoleDecisionMaker, RoleLegalAdvisor, RoleLawEnforcement},
 		relations: involved, compartment: Justice},
-	ActCaseErase:  {roles: []Role{RoleAdmin}, relations: []Relation{RelOwner}},
-	ActOrgManage:  {roles: []Role{RoleAdmin}},
-	ActUserManage: {roles: []Role{RoleAdmin}},
-	ActAuditRead:  {roles: []Role{RoleAuditor}},
+	ActCaseErase:     {roles: []Role{RoleAdmin}, relations: []Relation{RelOwner}},
+	ActOrgManage:     {roles: []Role{RoleAdmin}},
+	ActUserManage:    {roles: []Role{RoleAdmin}},
+	ActAuditRead:     {roles: []Role{RoleAuditor}},
+	ActFlagsOverview: {roles: []Role{RoleCoordinator}},
 }
 
 // Actions lists every action the policy knows.

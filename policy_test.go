@@ -44,7 +44,7 @@ func expectedGrants() []grant {
 	g = append(g, grant{nrm.RoleAdmin, nrm.ActCaseErase, nrm.RelOwner, ""})
 	for _, rel := range nrm.Relations {
 		g = append(g, grant{nrm.RoleAdmin, nrm.ActOrgManage, rel, ""}, grant{nrm.RoleAdmin, nrm.ActUserManage, rel, ""},
-			grant{nrm.RoleAuditor, nrm.ActAuditRead, rel, ""})
+			grant{nrm.RoleAuditor, nrm.ActAuditRead, rel, ""}, grant{nrm.RoleCoordinator, nrm.ActFlagsOverview, rel, ""})
 	}
 	return g
 }

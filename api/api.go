@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/nrmproject/nrm"
@@ -42,6 +43,17 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.handle(mux, "POST /api/v1/cases", a.createCase)
 	a.handle(mux, "GET /api/v1/cases", a.listCases)
 	a.handle(mux, "GET /api/v1/cases/{id}", a.getCase)
+	a.handle(mux, "POST /api/v1/cases/{id}/notes", a.addNote)
+	a.handle(mux, "GET /api/v1/cases/{id}/notes", a.listNotes)
+	a.handle(mux, "POST /api/v1/cases/{id}/erase", a.erase)
+	a.handle(mux, "GET /api/v1/flags", a.listFlags)
+	a.handle(mux, "GET /api/v1/organisations", a.listOrgs)
+	routes = append(routes, "GET /api/v1/audit/checkpoint")
+	mux.HandleFunc("GET /api/v1/audit/checkpoint", a.checkpoint)
+	a.handle(mux, "GET /api/v1/audit/key", a.verifierKey)
+	a.handle(mux, "GET /api/v1/audit/entries", a.auditEntries)
+	a.handle(mux, "GET /api/v1/audit/proof/inclusion", a.inclusionProof)
+	a.handle(mux, "GET /api/v1/audit/proof/consistency", a.consistencyProof)
 	// Anything else under /api/ is a JSON 404, not the web's HTML page.
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, nrm.NotFound("endpoint"))
@@ -51,8 +63,15 @@ func (a *API) Register(mux *http.ServeMux) {
 // handlerFunc is an API handler: it returns the status and body to send, or an error.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) (int, any, error)
 
+// routes lists every API operation registered, so a test can hold the
+// OpenAPI document to it.
+var routes []string
+
 // handle wraps a handler with authentication and the error adapter.
 func (a *API) handle(mux *http.ServeMux, pattern string, h handlerFunc) {
+	if !slices.Contains(routes, pattern) {
+		routes = append(routes, pattern)
+	}
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		actor, err := a.authenticate(r)
 		if err != nil {

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/nrmproject/nrm"
-	"github.com/nrmproject/nrm/sqlstore"
+	"github.com/nrmproject/nrm/service"
 )
 
 // caseJSON is a case as the contract shows it.
@@ -20,6 +20,7 @@ type caseJSON struct {
 	Encounter         encounterJSON `json:"encounter"`
 	ExploitationTypes []string      `json:"exploitation_types"`
 	Relation          nrm.Relation  `json:"relation"`
+	Flags             []flagJSON    `json:"flags,omitempty"`
 	Readable          []string      `json:"readable"`
 	CreatedAt         time.Time     `json:"created_at"`
 	UpdatedAt         time.Time     `json:"updated_at"`
@@ -50,6 +51,9 @@ func toCaseJSON(v nrm.CaseView) caseJSON {
 		Encounter:         encounterJSON{Date: v.Encounter.Date.String(), Place: v.Encounter.Place, Country: v.Encounter.Country},
 		ExploitationTypes: v.ExploitationTypes, Relation: v.Access.Relation, Readable: []string{},
 		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Version: v.Version,
+	}
+	for _, f := range v.Flags {
+		out.Flags = append(out.Flags, toFlagJSON(f))
 	}
 	for _, c := range v.Readable.Compartments() {
 		out.Readable = append(out.Readable, string(c))
@@ -95,7 +99,7 @@ type listJSON struct {
 
 func (a *API) listCases(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	q := r.URL.Query()
-	f := sqlstore.CaseFilter{State: nrm.State(q.Get("state")), After: q.Get("after"), Limit: 100}
+	f := service.CaseQuery{State: nrm.State(q.Get("state")), After: q.Get("after"), Name: q.Get("name"), Limit: 100}
 	views, err := a.svc.Cases(r.Context(), f)
 	if err != nil {
 		return 0, nil, err

@@ -437,6 +437,10 @@ func (s *Service) dataKey(ctx context.Context, tx *sqlstore.Tx, id string, creat
 		return keyring.DataKey{}, errErased
 	}
 	dk, err := s.keys.Unwrap(stored.Wrapped, keyring.AD("data_keys", "wrapped", id))
+	if errors.Is(err, keyring.ErrUnknownKeyVersion) && s.keys.Reload() == nil {
+		// Another process rotated the keys: pick up the new version.
+		dk, err = s.keys.Unwrap(stored.Wrapped, keyring.AD("data_keys", "wrapped", id))
+	}
 	if err != nil {
 		return keyring.DataKey{}, nrm.Internal(err)
 	}

@@ -23,6 +23,7 @@ func (s *Service) CreateCase(ctx context.Context, in nrm.CaseInput) (nrm.CaseVie
 	if err != nil {
 		return nrm.CaseView{}, err
 	}
+	var flags []nrm.Flag
 	for attempt := 0; ; attempt++ {
 		err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
 			c.ID, c.Person.ID = nrm.NewID(), nrm.NewID()
@@ -39,7 +40,14 @@ func (s *Service) CreateCase(ctx context.Context, in nrm.CaseInput) (nrm.CaseVie
 			if err := tx.InsertCase(ctx, rec); err != nil {
 				return err
 			}
-			return s.record(ctx, tx, s.entry(ctx, "case.create", "case/"+c.ID, outcomeOK, ""))
+			flagEntries, err := s.indexPerson(ctx, tx, c)
+			if err != nil {
+				return err
+			}
+			if flags, err = s.flagsFor(ctx, tx, c.ID, a.OrgID); err != nil {
+				return err
+			}
+			return s.record(ctx, tx, append([]auditlog.Entry{s.entry(ctx, "case.create", "case/"+c.ID, outcomeOK, "")}, flagEntries...)...)
 		})
 		if !sqlstore.IsDuplicateReference(err) || attempt == 4 {
 			break
@@ -49,7 +57,7 @@ func (s *Service) CreateCase(ctx context.Context, in nrm.CaseInput) (nrm.CaseVie
 		return nrm.CaseView{}, err
 	}
 	acc := nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}
-	return nrm.CaseView{Case: c, Access: acc, Readable: readable(a, acc)}, nil
+	return nrm.CaseView{Case: c, Access: acc, Readable: readable(a, acc), Flags: flags}, nil
 }
 
 // readable is the set of compartments the actor may read on a case.
@@ -90,7 +98,10 @@ func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
 		if err != nil {
 			return err
 		}
-		view, err = s.openCase(ctx, tx, a, acc, rec)
+		if view, err = s.openCase(ctx, tx, a, acc, rec); err != nil {
+			return err
+		}
+		view.Flags, err = s.flagsFor(ctx, tx, id, a.OrgID)
 		return err
 	})
 	if err != nil {
@@ -118,19 +129,40 @@ func (s *Service) readEntry(ctx context.Context, v nrm.CaseView, via string) aud
 	return s.entry(ctx, "case.read", "case/"+v.ID, outcomeOK, detail)
 }
 
-// Cases lists the cases the actor's organisation is involved in.
-func (s *Service) Cases(ctx context.Context, f sqlstore.CaseFilter) ([]nrm.CaseView, error) {
+// CaseQuery narrows a list of cases.
+type CaseQuery struct {
+	State nrm.State
+	After string // the last id of the previous page
+	Limit int
+	Name  string // words of the person's names, in any order, case and accents ignored
+}
+
+// Cases lists the cases the actor's organisation is involved in, newest
+// first. A search by name matches blind indexes, never plaintext.
+func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error) {
 	a, err := s.allow(ctx, nrm.ActCaseList)
 	if err != nil {
 		return nil, err
 	}
-	if f.State != "" && !f.State.Valid() {
-		return nil, nrm.Invalid("state", "unknown state %q", f.State)
+	if q.State != "" && !q.State.Valid() {
+		return nil, nrm.Invalid("state", "unknown state %q", q.State)
 	}
-	if f.After != "" && !nrm.ValidID(f.After) {
+	if q.After != "" && !nrm.ValidID(q.After) {
 		return nil, nrm.Invalid("after", "not a case id")
 	}
-	f.OrgID = a.OrgID
+	f := sqlstore.CaseFilter{OrgID: a.OrgID, State: q.State, After: q.After, Limit: q.Limit}
+	var searchEntry []auditlog.Entry
+	if name := strings.TrimSpace(q.Name); name != "" {
+		if len(name) > 200 {
+			return nil, nrm.Invalid("name", "at most 200 characters")
+		}
+		tokens := nameTokens(nrm.Person{GivenName: name})
+		if len(tokens) == 0 {
+			return nil, nrm.Invalid("name", "give at least one letter of a name")
+		}
+		f.NameIndex = s.nameIndex(tokens)
+		searchEntry = append(searchEntry, s.entry(ctx, "case.search", "", outcomeOK, "terms "+s.keys.AuditHash(strings.Join(tokens, " "))))
+	}
 	var out []nrm.CaseView
 	err = s.store.Read(ctx, func(tx *sqlstore.Tx) error {
 		recs, err := tx.Cases(ctx, f)
@@ -156,7 +188,7 @@ func (s *Service) Cases(ctx context.Context, f sqlstore.CaseFilter) ([]nrm.CaseV
 	if err != nil {
 		return nil, err
 	}
-	entries := make([]auditlog.Entry, 0, len(out))
+	entries := append(make([]auditlog.Entry, 0, len(out)+1), searchEntry...)
 	for _, v := range out {
 		entries = append(entries, s.readEntry(ctx, v, "list"))
 	}

@@ -189,6 +189,9 @@ type CaseFilter struct {
 	State nrm.State
 	After string // id to continue after, for paging (cases are listed newest first)
 	Limit int
+	// NameIndex holds blind index values of name tokens: only cases whose
+	// person has every one of them are listed.
+	NameIndex []string
 }
 
 // Cases lists the cases an organisation is involved in, newest first.
@@ -204,6 +207,16 @@ func (tx *Tx) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, error) {
 	if f.State != "" {
 		q += " AND c.state = ?"
 		args = append(args, f.State)
+	}
+	if len(f.NameIndex) > 0 {
+		marks := strings.Repeat("?,", len(f.NameIndex))
+		q += " AND c.person_id IN (SELECT person_id FROM person_index WHERE kind = ? AND value IN (" + marks[:len(marks)-1] +
+			") GROUP BY person_id HAVING COUNT(*) = ?)"
+		args = append(args, IndexName)
+		for _, v := range f.NameIndex {
+			args = append(args, v)
+		}
+		args = append(args, len(f.NameIndex))
 	}
 	if f.After != "" {
 		q += " AND (c.created_at, c.id) < (SELECT created_at, id FROM cases WHERE id = ?)"

@@ -6,7 +6,6 @@ import (
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/service"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 type casesView struct {
@@ -15,7 +14,7 @@ type casesView struct {
 }
 
 func (w *Web) casesPage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	f := sqlstore.CaseFilter{After: r.URL.Query().Get("after"), Limit: 50}
+	f := service.CaseQuery{After: r.URL.Query().Get("after"), Limit: 50}
 	items, err := w.svc.Cases(r.Context(), f)
 	if err != nil {
 		w.fail(rw, r, s, err)

@@ -10,9 +10,11 @@ import (
 	"context"
 	"encoding/base32"
 	"encoding/base64"
+	"errors"
 	"html"
 	"image/png"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -46,7 +48,6 @@ type page struct {
 
 // browser keeps one session cookie and sends it itself.
 type browser struct {
-	tb     testing.TB
 	base   string
 	hc     *http.Client
 	cookie string
@@ -54,9 +55,9 @@ type browser struct {
 
 func newBrowser(tb testing.TB, a *testapp.App) *browser {
 	hc := *a.Server.Client()
-	hc.Timeout = 30 * time.Second
+	hc.Timeout = 10 * time.Second // every page answers in well under a second
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &browser{tb: tb, base: a.URL, hc: &hc}
+	return &browser{base: a.URL, hc: &hc}
 }
 
 // withCookie is another browser holding the given cookie value (a stolen or
@@ -67,15 +68,15 @@ func (b *browser) withCookie(value string) *browser {
 	return &c
 }
 
-func (b *browser) do(method, path string, form url.Values, header http.Header) page {
-	b.tb.Helper()
+func (b *browser) do(tb testing.TB, method, path string, form url.Values, header http.Header) page {
+	tb.Helper()
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
 	req, err := http.NewRequest(method, b.base+path, body)
 	if err != nil {
-		b.tb.Fatal(err)
+		tb.Fatal(err)
 	}
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -90,12 +91,16 @@ func (b *browser) do(method, path string, form url.Values, header http.Header) p
 	}
 	res, err := b.hc.Do(req)
 	if err != nil {
-		b.tb.Fatalf("%s %s: %v", method, path, err)
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			tb.Fatalf("BUG: %s %s got no answer within %s: the server hangs (%v)", method, path, b.hc.Timeout, err)
+		}
+		tb.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	if err != nil {
-		b.tb.Fatal(err)
+		tb.Fatal(err)
 	}
 	p := page{Status: res.StatusCode, Header: res.Header, Body: string(raw), Location: res.Header.Get("Location")}
 	for _, c := range res.Cookies() {
@@ -112,11 +117,14 @@ func (b *browser) do(method, path string, form url.Values, header http.Header) p
 	return p
 }
 
-func (b *browser) get(path string) page { b.tb.Helper(); return b.do("GET", path, nil, nil) }
+func (b *browser) get(tb testing.TB, path string) page {
+	tb.Helper()
+	return b.do(tb, "GET", path, nil, nil)
+}
 
-func (b *browser) post(path string, form url.Values) page {
-	b.tb.Helper()
-	return b.do("POST", path, form, nil)
+func (b *browser) post(tb testing.TB, path string, form url.Values) page {
+	tb.Helper()
+	return b.do(tb, "POST", path, form, nil)
 }
 
 // ---------------------------------------------------------------------------
@@ -215,47 +223,47 @@ type signedIn struct {
 func MustSignIn(tb testing.TB, a *testapp.App, u testapp.User, secret string) signedIn {
 	tb.Helper()
 	b := newBrowser(tb, a)
-	p := b.post("/login", url.Values{"email": {u.Email}, "password": {u.Password}})
+	p := b.post(tb, "/login", url.Values{"email": {u.Email}, "password": {u.Password}})
 	if secret == "" {
 		wantRedirect(tb, p, "/login/enrol")
-		p = b.get("/login/enrol")
+		p = b.get(tb, "/login/enrol")
 		wantStatus(tb, p, http.StatusOK)
 		m := reSecret.FindStringSubmatch(p.Body)
 		if m == nil {
 			tb.Fatalf("no secret on the enrol page:\n%s", p.Body)
 		}
 		secret = m[1]
-		p = b.post("/login/enrol", url.Values{"csrf": {hidden(tb, p, "csrf")}, "code": {codeAt(tb, secret, a.Clock.Now())}})
+		p = b.post(tb, "/login/enrol", url.Values{"csrf": {hidden(tb, p, "csrf")}, "code": {codeAt(tb, secret, a.Clock.Now())}})
 		wantStatus(tb, p, http.StatusOK)
 	} else {
 		wantRedirect(tb, p, "/login/code")
-		p = b.get("/login/code")
+		p = b.get(tb, "/login/code")
 		wantStatus(tb, p, http.StatusOK)
-		p = b.post("/login/code", url.Values{"csrf": {hidden(tb, p, "csrf")}, "code": {codeAt(tb, secret, a.Clock.Now())}})
+		p = b.post(tb, "/login/code", url.Values{"csrf": {hidden(tb, p, "csrf")}, "code": {codeAt(tb, secret, a.Clock.Now())}})
 		wantRedirect(tb, p, "/")
 	}
 	s := signedIn{browser: b, User: u, Secret: secret}
-	s.CSRF = s.csrfFrom("/cases/new", "/admin/users", "/")
+	s.CSRF = s.csrfFrom(tb, "/cases/new", "/admin/users", "/")
 	return s
 }
 
 // csrfFrom reads the session's CSRF token from the first page that has one.
-func (s *signedIn) csrfFrom(paths ...string) string {
-	s.tb.Helper()
+func (s *signedIn) csrfFrom(tb testing.TB, paths ...string) string {
+	tb.Helper()
 	for _, path := range paths {
-		p := s.get(path)
+		p := s.get(tb, path)
 		if m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(p.Body); p.Status == 200 && m != nil {
 			return m[1]
 		}
 	}
-	s.tb.Fatal("no page with a CSRF token")
+	tb.Fatal("no page with a CSRF token")
 	return ""
 }
 
 // MustCount counts the cases the organisation of actor holds, as actor sees them.
 func MustCount(tb testing.TB, a *testapp.App, actor nrm.Actor) int {
 	tb.Helper()
-	items, err := a.Svc.Cases(testapp.As(actor), sqlstore.CaseFilter{Limit: 100})
+	items, err := a.Svc.Cases(testapp.As(actor), service.CaseQuery{Limit: 100})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -302,7 +310,7 @@ func TestLoginPage(t *testing.T) {
 	t.Parallel()
 	storetest.ForEachEngine(t, func(t *testing.T, engine sqlstore.Engine) {
 		a := testapp.New(t, engine)
-		p := newBrowser(t, a).get("/login")
+		p := newBrowser(t, a).get(t, "/login")
 		t.Run("is_an_HTML_form", func(t *testing.T) {
 			wantStatus(t, p, http.StatusOK)
 			if ct := p.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
@@ -368,17 +376,17 @@ func TestSignIn(t *testing.T) {
 		var enrolCookie, fullCookie, secret string
 		var recovery []string
 		t.Run("password_leads_a_new_user_to_enrolment", func(t *testing.T) {
-			p := b.post("/login", url.Values{"email": {u.Email}, "password": {u.Password}})
+			p := b.post(t, "/login", url.Values{"email": {u.Email}, "password": {u.Password}})
 			wantRedirect(t, p, "/login/enrol")
 			enrolCookie = wantSessionCookie(t, p).Value
 		})
 		t.Run("password_alone_opens_no_page", func(t *testing.T) {
-			wantRedirect(t, b.get("/cases"), "/login")
-			wantRedirect(t, b.get("/admin/users"), "/login")
+			wantRedirect(t, b.get(t, "/cases"), "/login")
+			wantRedirect(t, b.get(t, "/admin/users"), "/login")
 		})
 		var enrolPage page
 		t.Run("enrol_page_shows_QR_and_secret", func(t *testing.T) {
-			enrolPage = b.get("/login/enrol")
+			enrolPage = b.get(t, "/login/enrol")
 			wantStatus(t, enrolPage, http.StatusOK)
 			m := reQR.FindStringSubmatch(enrolPage.Body)
 			if m == nil {
@@ -406,14 +414,14 @@ func TestSignIn(t *testing.T) {
 		}
 		t.Run("enrol_page_reloaded_offers_the_same_secret", func(t *testing.T) {
 			// What the user scanned must stay valid when the page is reloaded.
-			p := b.get("/login/enrol")
+			p := b.get(t, "/login/enrol")
 			wantStatus(t, p, http.StatusOK)
 			if m := reSecret.FindStringSubmatch(p.Body); m == nil || m[1] != secret {
 				t.Fatalf("the reloaded enrol page offers %v, not the secret shown first", m)
 			}
 		})
 		t.Run("wrong_enrolment_code_is_refused", func(t *testing.T) {
-			p := b.post("/login/enrol", url.Values{"csrf": {hidden(t, enrolPage, "csrf")}, "code": {wrongCode(t, secret, a.Clock.Now())}})
+			p := b.post(t, "/login/enrol", url.Values{"csrf": {hidden(t, enrolPage, "csrf")}, "code": {wrongCode(t, secret, a.Clock.Now())}})
 			wantStatus(t, p, http.StatusUnprocessableEntity)
 			if len(p.Cookies) != 0 || b.cookie != enrolCookie {
 				t.Errorf("a wrong code changed the session cookie: %v", p.Cookies)
@@ -423,7 +431,7 @@ func TestSignIn(t *testing.T) {
 			}
 		})
 		t.Run("right_enrolment_code_shows_recovery_codes_and_rotates_the_session", func(t *testing.T) {
-			p := b.post("/login/enrol", url.Values{"csrf": {hidden(t, enrolPage, "csrf")}, "code": {codeAt(t, secret, a.Clock.Now())}})
+			p := b.post(t, "/login/enrol", url.Values{"csrf": {hidden(t, enrolPage, "csrf")}, "code": {codeAt(t, secret, a.Clock.Now())}})
 			wantStatus(t, p, http.StatusOK)
 			for _, m := range reRecovery.FindAllStringSubmatch(p.Body, -1) {
 				recovery = append(recovery, m[1])
@@ -440,7 +448,7 @@ func TestSignIn(t *testing.T) {
 			}
 		})
 		t.Run("full_session_opens_the_cases", func(t *testing.T) {
-			p := b.get("/cases")
+			p := b.get(t, "/cases")
 			wantStatus(t, p, http.StatusOK)
 			if !strings.Contains(p.Body, u.Name) {
 				t.Errorf("the page does not name the signed-in user %q", u.Name)
@@ -448,12 +456,12 @@ func TestSignIn(t *testing.T) {
 		})
 		t.Run("half_session_cookie_is_dead_after_rotation", func(t *testing.T) {
 			old := b.withCookie(enrolCookie)
-			wantRedirect(t, old.get("/cases"), "/login")
-			wantRedirect(t, old.get("/login/enrol"), "/login")
+			wantRedirect(t, old.get(t, "/cases"), "/login")
+			wantRedirect(t, old.get(t, "/login/enrol"), "/login")
 		})
 		t.Run("recovery_codes_are_not_shown_again", func(t *testing.T) {
 			for _, path := range []string{"/cases", "/login/enrol", "/"} {
-				wantAbsent(t, b.get(path), recovery...)
+				wantAbsent(t, b.get(t, path), recovery...)
 			}
 		})
 
@@ -463,61 +471,61 @@ func TestSignIn(t *testing.T) {
 		var used string
 		t.Run("second_sign_in_asks_for_a_code", func(t *testing.T) {
 			b2 := newBrowser(t, a)
-			p := b2.post("/login", url.Values{"email": {u.Email}, "password": {u.Password}})
+			p := b2.post(t, "/login", url.Values{"email": {u.Email}, "password": {u.Password}})
 			wantRedirect(t, p, "/login/code")
 			half := wantSessionCookie(t, p).Value
-			wantRedirect(t, b2.get("/cases"), "/login")
-			form := b2.get("/login/code")
+			wantRedirect(t, b2.get(t, "/cases"), "/login")
+			form := b2.get(t, "/login/code")
 			wantStatus(t, form, http.StatusOK)
 			csrf := hidden(t, form, "csrf")
 
 			t.Run("wrong_code_fails", func(t *testing.T) {
-				p := b2.post("/login/code", url.Values{"csrf": {csrf}, "code": {wrongCode(t, secret, a.Clock.Now())}})
+				p := b2.post(t, "/login/code", url.Values{"csrf": {csrf}, "code": {wrongCode(t, secret, a.Clock.Now())}})
 				wantStatus(t, p, http.StatusUnprocessableEntity)
-				wantRedirect(t, b2.get("/cases"), "/login")
+				wantRedirect(t, b2.get(t, "/cases"), "/login")
 			})
 			t.Run("right_code_works_and_rotates_the_session", func(t *testing.T) {
 				used = codeAt(t, secret, a.Clock.Now())
-				p := b2.post("/login/code", url.Values{"csrf": {csrf}, "code": {used}})
+				p := b2.post(t, "/login/code", url.Values{"csrf": {csrf}, "code": {used}})
 				wantRedirect(t, p, "/")
 				if c := wantSessionCookie(t, p).Value; c == half {
 					t.Error("the session was not rotated at the code step")
 				}
-				wantStatus(t, b2.get("/cases"), http.StatusOK)
-				wantRedirect(t, b2.withCookie(half).get("/cases"), "/login")
+				wantStatus(t, b2.get(t, "/cases"), http.StatusOK)
+				wantRedirect(t, b2.withCookie(half).get(t, "/cases"), "/login")
 			})
 		})
 		signInForCode := func(t *testing.T) (*browser, string) {
 			t.Helper()
 			b := newBrowser(t, a)
-			wantRedirect(t, b.post("/login", url.Values{"email": {u.Email}, "password": {u.Password}}), "/login/code")
-			return b, hidden(t, b.get("/login/code"), "csrf")
+			wantRedirect(t, b.post(t, "/login", url.Values{"email": {u.Email}, "password": {u.Password}}), "/login/code")
+			return b, hidden(t, b.get(t, "/login/code"), "csrf")
 		}
 		t.Run("same_code_is_refused_the_second_time", func(t *testing.T) {
 			if used == "" {
 				t.Skip("no code was used")
 			}
 			b3, csrf := signInForCode(t)
-			p := b3.post("/login/code", url.Values{"csrf": {csrf}, "code": {used}})
+			p := b3.post(t, "/login/code", url.Values{"csrf": {csrf}, "code": {used}})
 			wantStatus(t, p, http.StatusUnprocessableEntity)
-			wantRedirect(t, b3.get("/cases"), "/login")
+			wantRedirect(t, b3.get(t, "/cases"), "/login")
 		})
 		t.Run("recovery_code_works_once", func(t *testing.T) {
 			if len(recovery) == 0 {
 				t.Skip("no recovery codes")
 			}
 			b4, csrf := signInForCode(t)
-			p := b4.post("/login/code", url.Values{"csrf": {csrf}, "code": {recovery[0]}})
+			p := b4.post(t, "/login/code", url.Values{"csrf": {csrf}, "code": {recovery[0]}})
 			wantRedirect(t, p, "/")
-			wantStatus(t, b4.get("/cases"), http.StatusOK)
+			wantStatus(t, b4.get(t, "/cases"), http.StatusOK)
 
 			b5, csrf := signInForCode(t)
-			p = b5.post("/login/code", url.Values{"csrf": {csrf}, "code": {recovery[0]}})
+			p = b5.post(t, "/login/code", url.Values{"csrf": {csrf}, "code": {recovery[0]}})
 			wantStatus(t, p, http.StatusUnprocessableEntity)
-			wantRedirect(t, b5.get("/cases"), "/login")
+			wantRedirect(t, b5.get(t, "/cases"), "/login")
 		})
 		t.Run("first_session_still_works", func(t *testing.T) {
-			wantStatus(t, b.withCookie(fullCookie).get("/cases"), http.StatusOK)
+			wantStatus(t, b.withCookie(fullCookie).get(t, "/cases"), http.StatusOK)
 		})
 	})
 }
@@ -534,9 +542,9 @@ func TestSignInFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := newBrowser(t, a)
-		login := func(email, password string) page {
+		login := func(t *testing.T, email, password string) page {
 			t.Helper()
-			return b.post("/login", url.Values{"email": {email}, "password": {password}})
+			return b.post(t, "/login", url.Values{"email": {email}, "password": {password}})
 		}
 		// The form echoes the address typed; apart from that, every
 		// failure must read the same.
@@ -553,7 +561,7 @@ func TestSignInFailures(t *testing.T) {
 			}
 		}
 
-		wrongPassword := login(u.Email, "not the password at all")
+		wrongPassword := login(t, u.Email, "not the password at all")
 		t.Run("wrong_password_is_refused", func(t *testing.T) {
 			if wrongPassword.Status < 400 || wrongPassword.Status >= 500 {
 				t.Fatalf("status %d", wrongPassword.Status)
@@ -567,24 +575,24 @@ func TestSignInFailures(t *testing.T) {
 		})
 		t.Run("unknown_email_reads_like_a_wrong_password", func(t *testing.T) {
 			ghost := "ghost" + nrm.NewID()[:12] + "@example.org"
-			same(t, "an unknown address", login(ghost, u.Password), wrongPassword, ghost, u.Email)
+			same(t, "an unknown address", login(t, ghost, u.Password), wrongPassword, ghost, u.Email)
 		})
 		t.Run("disabled_user_reads_like_a_wrong_password", func(t *testing.T) {
-			same(t, "a disabled user", login(off.Email, off.Password), wrongPassword, off.Email, u.Email)
+			same(t, "a disabled user", login(t, off.Email, off.Password), wrongPassword, off.Email, u.Email)
 		})
 		// One wrong password so far; four more lock the account.
 		for range 4 {
-			login(u.Email, "still not the password")
+			login(t, u.Email, "still not the password")
 		}
 		t.Run("locked_account_refuses_the_right_password", func(t *testing.T) {
-			same(t, "a locked account", login(u.Email, u.Password), wrongPassword, u.Email, u.Email)
+			same(t, "a locked account", login(t, u.Email, u.Password), wrongPassword, u.Email, u.Email)
 		})
 		t.Run("lock_holds_only_that_account", func(t *testing.T) {
-			wantRedirect(t, login(admin.Email, admin.Password), "/login/enrol")
+			wantRedirect(t, login(t, admin.Email, admin.Password), "/login/enrol")
 		})
 		t.Run("lock_ends_when_the_clock_moves_past_it", func(t *testing.T) {
 			a.Clock.Advance(16 * time.Minute)
-			wantRedirect(t, login(u.Email, u.Password), "/login/enrol")
+			wantRedirect(t, login(t, u.Email, u.Password), "/login/enrol")
 		})
 	})
 }
@@ -601,7 +609,7 @@ func TestCSRF(t *testing.T) {
 		}
 		refused := func(t *testing.T, form url.Values, header http.Header) {
 			t.Helper()
-			p := u.do("POST", "/cases", form, header)
+			p := u.do(t, "POST", "/cases", form, header)
 			wantStatus(t, p, http.StatusForbidden)
 			if n := MustCount(t, a, u.User.Actor); n != 0 {
 				t.Fatalf("%d cases exist after a refused POST", n)
@@ -619,7 +627,7 @@ func TestCSRF(t *testing.T) {
 		t.Run("token_in_the_query_string_only_is_refused", func(t *testing.T) {
 			form := caseForm("")
 			form.Del("csrf")
-			p := u.do("POST", "/cases?csrf="+url.QueryEscape(u.CSRF), form, nil)
+			p := u.do(t, "POST", "/cases?csrf="+url.QueryEscape(u.CSRF), form, nil)
 			wantStatus(t, p, http.StatusForbidden)
 			if n := MustCount(t, a, u.User.Actor); n != 0 {
 				t.Fatalf("%d cases exist after a refused POST", n)
@@ -633,7 +641,7 @@ func TestCSRF(t *testing.T) {
 		})
 		t.Run("cross_site_sign_in_is_refused", func(t *testing.T) {
 			x := newBrowser(t, a)
-			p := x.do("POST", "/login", url.Values{"email": {u.User.Email}, "password": {u.User.Password}},
+			p := x.do(t, "POST", "/login", url.Values{"email": {u.User.Email}, "password": {u.User.Password}},
 				http.Header{"Sec-Fetch-Site": {"cross-site"}})
 			wantStatus(t, p, http.StatusForbidden)
 			if len(p.Cookies) != 0 {
@@ -641,12 +649,12 @@ func TestCSRF(t *testing.T) {
 			}
 		})
 		t.Run("sign_out_without_token_is_refused", func(t *testing.T) {
-			wantStatus(t, u.post("/logout", url.Values{}), http.StatusForbidden)
-			wantStatus(t, u.get("/cases"), http.StatusOK)
+			wantStatus(t, u.post(t, "/logout", url.Values{}), http.StatusForbidden)
+			wantStatus(t, u.get(t, "/cases"), http.StatusOK)
 		})
 		t.Run("same_origin_request_with_the_token_is_accepted", func(t *testing.T) {
 			// Proves that the refusals above were about the token, not the form.
-			p := u.do("POST", "/cases", caseForm(u.CSRF), http.Header{"Sec-Fetch-Site": {"same-origin"}})
+			p := u.do(t, "POST", "/cases", caseForm(u.CSRF), http.Header{"Sec-Fetch-Site": {"same-origin"}})
 			if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/cases/") {
 				t.Fatalf("status %d to %q\n%s", p.Status, p.Location, p.Body)
 			}
@@ -669,9 +677,9 @@ func TestCasePages(t *testing.T) {
 
 		var id string
 		t.Run("form_creates_a_case", func(t *testing.T) {
-			form := worker.get("/cases/new")
+			form := worker.get(t, "/cases/new")
 			wantStatus(t, form, http.StatusOK)
-			p := worker.post("/cases", caseForm(hidden(t, form, "csrf")))
+			p := worker.post(t, "/cases", caseForm(hidden(t, form, "csrf")))
 			if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/cases/") {
 				t.Fatalf("status %d to %q\n%s", p.Status, p.Location, p.Body)
 			}
@@ -690,7 +698,7 @@ func TestCasePages(t *testing.T) {
 			form := caseForm(worker.CSRF)
 			form.Set("person.given_name", "Orlaith")
 			form.Set("person.date_of_birth", "2001-13-45")
-			p := worker.post("/cases", form)
+			p := worker.post(t, "/cases", form)
 			wantStatus(t, p, http.StatusUnprocessableEntity)
 			if !regexp.MustCompile(`id="person.date_of_birth" name="person.date_of_birth" value="2001-13-45" aria-invalid="true"`).MatchString(p.Body) {
 				t.Errorf("the date of birth field is not marked invalid:\n%s", p.Body)
@@ -706,7 +714,7 @@ func TestCasePages(t *testing.T) {
 			}
 		})
 		t.Run("case_page_shows_the_person_to_the_owner", func(t *testing.T) {
-			p := worker.get("/cases/" + id)
+			p := worker.get(t, "/cases/"+id)
 			wantStatus(t, p, http.StatusOK)
 			for _, s := range personal {
 				if !strings.Contains(p.Body, s) {
@@ -718,30 +726,30 @@ func TestCasePages(t *testing.T) {
 			}
 		})
 		t.Run("case_list_shows_the_person_to_the_owner", func(t *testing.T) {
-			p := worker.get("/cases")
+			p := worker.get(t, "/cases")
 			wantStatus(t, p, http.StatusOK)
 			if !strings.Contains(p.Body, "/cases/"+id) || !strings.Contains(p.Body, "Zyxandra Quellwood") {
 				t.Errorf("the list lacks the case:\n%s", p.Body)
 			}
 		})
 		t.Run("other_organisation_gets_404_and_no_data", func(t *testing.T) {
-			p := outsider.get("/cases/" + id)
+			p := outsider.get(t, "/cases/"+id)
 			wantStatus(t, p, http.StatusNotFound)
 			wantAbsent(t, p, personal...)
-			missing := outsider.get("/cases/" + nrm.NewID())
+			missing := outsider.get(t, "/cases/"+nrm.NewID())
 			if missing.Status != p.Status || missing.Body != p.Body {
 				t.Errorf("a case of another organisation reads differently from a missing one:\n%s\n---\n%s", p.Body, missing.Body)
 			}
-			list := outsider.get("/cases")
+			list := outsider.get(t, "/cases")
 			wantStatus(t, list, http.StatusOK)
 			wantAbsent(t, list, append([]string{id}, personal...)...)
 		})
 		t.Run("admin_of_the_owner_gets_no_data", func(t *testing.T) {
-			wantDenied(t, admin.get("/cases/"+id), personal...)
-			wantDenied(t, admin.get("/cases"), personal...)
+			wantDenied(t, admin.get(t, "/cases/"+id), personal...)
+			wantDenied(t, admin.get(t, "/cases"), personal...)
 		})
 		t.Run("visitor_without_session_gets_no_data", func(t *testing.T) {
-			p := newBrowser(t, a).get("/cases/" + id)
+			p := newBrowser(t, a).get(t, "/cases/"+id)
 			wantAbsent(t, p, personal...)
 			if p.Status != http.StatusSeeOther || p.Location != "/login" {
 				t.Errorf("BUG: GET /cases/{id} without a cookie: %d to %q, want 303 to /login", p.Status, p.Location)
@@ -762,9 +770,9 @@ func TestAdminPages(t *testing.T) {
 		stranger := a.MustUser(t, elsewhere, nrm.RoleCaseWorker)
 
 		t.Run("non_admin_gets_403", func(t *testing.T) {
-			wantStatus(t, worker.get("/admin/users"), http.StatusForbidden)
-			wantStatus(t, worker.get("/admin/users/"+admin.User.ID), http.StatusForbidden)
-			p := worker.post("/admin/users", url.Values{"csrf": {worker.CSRF}, "email": {"sneaky@example.org"}, "name": {"Sneaky"}, "role": {"admin"}})
+			wantStatus(t, worker.get(t, "/admin/users"), http.StatusForbidden)
+			wantStatus(t, worker.get(t, "/admin/users/"+admin.User.ID), http.StatusForbidden)
+			p := worker.post(t, "/admin/users", url.Values{"csrf": {worker.CSRF}, "email": {"sneaky@example.org"}, "name": {"Sneaky"}, "role": {"admin"}})
 			wantStatus(t, p, http.StatusForbidden)
 			users, err := a.Svc.Users(testapp.As(admin.User.Actor))
 			if err != nil {
@@ -775,14 +783,14 @@ func TestAdminPages(t *testing.T) {
 					t.Fatal("a non-admin added a user")
 				}
 			}
-			p = worker.post("/admin/users/"+worker.User.ID, url.Values{"csrf": {worker.CSRF}, "name": {worker.User.Name}, "role": {"admin"}, "version": {"1"}})
+			p = worker.post(t, "/admin/users/"+worker.User.ID, url.Values{"csrf": {worker.CSRF}, "name": {worker.User.Name}, "role": {"admin"}, "version": {"1"}})
 			wantStatus(t, p, http.StatusForbidden)
 			if r := MustUserRecord(t, a, worker.User.ID); r.Role != nrm.RoleCaseWorker {
 				t.Fatalf("a case worker made themselves %s", r.Role)
 			}
 		})
 		t.Run("admin_lists_only_own_organisation", func(t *testing.T) {
-			p := admin.get("/admin/users")
+			p := admin.get(t, "/admin/users")
 			wantStatus(t, p, http.StatusOK)
 			if !strings.Contains(p.Body, worker.User.Email) {
 				t.Error("the list lacks a user of the organisation")
@@ -793,7 +801,7 @@ func TestAdminPages(t *testing.T) {
 		var newID, onceOnly string
 		newEmail := "new" + nrm.NewID()[:10] + "@example.org"
 		t.Run("admin_adds_a_user_with_a_one_time_password", func(t *testing.T) {
-			p := admin.post("/admin/users", url.Values{"csrf": {admin.CSRF}, "email": {newEmail}, "name": {"Newly Added"}, "role": {"case-worker"}})
+			p := admin.post(t, "/admin/users", url.Values{"csrf": {admin.CSRF}, "email": {newEmail}, "name": {"Newly Added"}, "role": {"case-worker"}})
 			wantStatus(t, p, http.StatusOK)
 			m := reCode.FindStringSubmatch(p.Body)
 			if m == nil || len(m[1]) < nrm.MinPasswordLength {
@@ -820,14 +828,14 @@ func TestAdminPages(t *testing.T) {
 			if onceOnly == "" {
 				t.Skip("no password")
 			}
-			wantAbsent(t, admin.get("/admin/users"), onceOnly)
-			wantAbsent(t, admin.get("/admin/users/"+newID), onceOnly)
-			p := newBrowser(t, a).post("/login", url.Values{"email": {newEmail}, "password": {onceOnly}})
+			wantAbsent(t, admin.get(t, "/admin/users"), onceOnly)
+			wantAbsent(t, admin.get(t, "/admin/users/"+newID), onceOnly)
+			p := newBrowser(t, a).post(t, "/login", url.Values{"email": {newEmail}, "password": {onceOnly}})
 			wantRedirect(t, p, "/login/enrol")
 		})
 
 		t.Run("user_page_shows_the_edit_form", func(t *testing.T) {
-			p := admin.get("/admin/users/" + worker.User.ID)
+			p := admin.get(t, "/admin/users/"+worker.User.ID)
 			wantStatus(t, p, http.StatusOK)
 			for _, want := range []string{`action="/admin/users/` + worker.User.ID + `"`, `name="version" value="1"`, worker.User.Email} {
 				if !strings.Contains(p.Body, want) {
@@ -846,7 +854,7 @@ func TestAdminPages(t *testing.T) {
 		var staleVersion string
 		t.Run("admin_changes_a_role", func(t *testing.T) {
 			staleVersion = version(t, worker.User.ID)
-			p := admin.post("/admin/users/"+worker.User.ID, url.Values{"csrf": {admin.CSRF}, "version": {staleVersion},
+			p := admin.post(t, "/admin/users/"+worker.User.ID, url.Values{"csrf": {admin.CSRF}, "version": {staleVersion},
 				"name": {worker.User.Name}, "role": {"decision-maker"}})
 			wantRedirect(t, p, "/admin/users")
 			if r := MustUserRecord(t, a, worker.User.ID); r.Role != nrm.RoleDecisionMaker {
@@ -858,37 +866,37 @@ func TestAdminPages(t *testing.T) {
 				t.Skip("no version")
 			}
 			before := MustUserRecord(t, a, worker.User.ID)
-			p := admin.post("/admin/users/"+worker.User.ID, url.Values{"csrf": {admin.CSRF}, "version": {staleVersion},
+			p := admin.post(t, "/admin/users/"+worker.User.ID, url.Values{"csrf": {admin.CSRF}, "version": {staleVersion},
 				"name": {"Renamed Meanwhile"}, "role": {"coordinator"}, "disabled": {"true"}})
 			wantStatus(t, p, http.StatusConflict)
 			after := MustUserRecord(t, a, worker.User.ID)
 			if after.Role != before.Role || after.Name != before.Name || after.Disabled || after.Version != before.Version {
 				t.Fatalf("a stale form changed the user: %+v -> %+v", before.User, after.User)
 			}
-			wantStatus(t, worker.get("/cases"), http.StatusOK)
+			wantStatus(t, worker.get(t, "/cases"), http.StatusOK)
 		})
 		t.Run("disabling_a_user_ends_their_session_at_once", func(t *testing.T) {
-			wantStatus(t, worker.get("/cases"), http.StatusOK)
-			p := admin.post("/admin/users/"+worker.User.ID, url.Values{"csrf": {admin.CSRF}, "version": {version(t, worker.User.ID)},
+			wantStatus(t, worker.get(t, "/cases"), http.StatusOK)
+			p := admin.post(t, "/admin/users/"+worker.User.ID, url.Values{"csrf": {admin.CSRF}, "version": {version(t, worker.User.ID)},
 				"name": {worker.User.Name}, "role": {"decision-maker"}, "disabled": {"true"}})
 			wantRedirect(t, p, "/admin/users")
 			if r := MustUserRecord(t, a, worker.User.ID); !r.Disabled {
 				t.Fatal("the user is not disabled")
 			}
-			wantRedirect(t, worker.get("/cases"), "/login")
-			wantStatus(t, worker.do("POST", "/cases", caseForm(worker.CSRF), nil), http.StatusUnauthorized)
+			wantRedirect(t, worker.get(t, "/cases"), "/login")
+			wantStatus(t, worker.do(t, "POST", "/cases", caseForm(worker.CSRF), nil), http.StatusUnauthorized)
 			if n := MustCount(t, a, colleague.Actor); n != 0 {
 				t.Fatalf("the disabled user created a case (%d)", n)
 			}
-			p = newBrowser(t, a).post("/login", url.Values{"email": {worker.User.Email}, "password": {worker.User.Password}})
+			p = newBrowser(t, a).post(t, "/login", url.Values{"email": {worker.User.Email}, "password": {worker.User.Password}})
 			if p.Status == http.StatusSeeOther || len(p.Cookies) != 0 {
 				t.Fatalf("a disabled user signed in: %d to %q", p.Status, p.Location)
 			}
 		})
 		t.Run("admin_cannot_see_or_edit_another_organisations_user", func(t *testing.T) {
-			p := admin.get("/admin/users/" + stranger.ID)
+			p := admin.get(t, "/admin/users/"+stranger.ID)
 			wantDenied(t, p, stranger.Email, stranger.Name)
-			p = admin.post("/admin/users/"+stranger.ID, url.Values{"csrf": {admin.CSRF}, "version": {"1"},
+			p = admin.post(t, "/admin/users/"+stranger.ID, url.Values{"csrf": {admin.CSRF}, "version": {"1"},
 				"name": {"Taken Over"}, "role": {"admin"}, "disabled": {"true"}})
 			wantDenied(t, p, stranger.Email)
 			r := MustUserRecord(t, a, stranger.ID)
@@ -898,7 +906,7 @@ func TestAdminPages(t *testing.T) {
 		})
 		t.Run("admin_adds_users_only_to_own_organisation", func(t *testing.T) {
 			email := "planted" + nrm.NewID()[:8] + "@example.org"
-			p := admin.post("/admin/users", url.Values{"csrf": {admin.CSRF}, "email": {email}, "name": {"Planted"}, "role": {"admin"}, "org": {elsewhere.ID}})
+			p := admin.post(t, "/admin/users", url.Values{"csrf": {admin.CSRF}, "email": {email}, "name": {"Planted"}, "role": {"admin"}, "org": {elsewhere.ID}})
 			wantStatus(t, p, http.StatusOK)
 			var rec sqlstore.UserRecord
 			if err := a.Store.Read(context.Background(), func(tx *sqlstore.Tx) error {
@@ -922,7 +930,7 @@ func TestSignOut(t *testing.T) {
 		u := MustSignIn(t, a, a.MustUser(t, a.MustOrg(t, nrm.KindNGO), nrm.RoleCaseWorker), "")
 		cookie := u.cookie
 		t.Run("sign_out_clears_the_cookie", func(t *testing.T) {
-			p := u.post("/logout", url.Values{"csrf": {u.CSRF}})
+			p := u.post(t, "/logout", url.Values{"csrf": {u.CSRF}})
 			wantRedirect(t, p, "/login")
 			if len(p.Cookies) != 1 || p.Cookies[0].MaxAge >= 0 || p.Cookies[0].Value != "" {
 				t.Errorf("the cookie was not cleared: %v", p.Cookies)
@@ -930,8 +938,8 @@ func TestSignOut(t *testing.T) {
 		})
 		t.Run("old_cookie_no_longer_works", func(t *testing.T) {
 			old := u.withCookie(cookie)
-			wantRedirect(t, old.get("/cases"), "/login")
-			wantStatus(t, old.do("POST", "/cases", caseForm(u.CSRF), nil), http.StatusUnauthorized)
+			wantRedirect(t, old.get(t, "/cases"), "/login")
+			wantStatus(t, old.do(t, "POST", "/cases", caseForm(u.CSRF), nil), http.StatusUnauthorized)
 			if n := MustCount(t, a, u.User.Actor); n != 0 {
 				t.Fatalf("a signed-out cookie created a case (%d)", n)
 			}
@@ -949,17 +957,17 @@ func TestSessionTimeouts(t *testing.T) {
 		t.Run("activity_keeps_the_session", func(t *testing.T) {
 			for range 3 {
 				a.Clock.Advance(20 * time.Minute)
-				wantStatus(t, s.get("/cases"), http.StatusOK)
+				wantStatus(t, s.get(t, "/cases"), http.StatusOK)
 			}
 		})
 		t.Run("idle_session_ends_after_30_minutes", func(t *testing.T) {
 			cookie := s.cookie
 			a.Clock.Advance(31 * time.Minute)
-			wantRedirect(t, s.get("/cases"), "/login")
+			wantRedirect(t, s.get(t, "/cases"), "/login")
 			// Gone on the server, not merely refused: turning the clock back
 			// does not bring it back.
 			a.Clock.Advance(-31 * time.Minute)
-			wantRedirect(t, s.withCookie(cookie).get("/cases"), "/login")
+			wantRedirect(t, s.withCookie(cookie).get(t, "/cases"), "/login")
 			a.Clock.Advance(31 * time.Minute)
 		})
 		t.Run("busy_session_ends_after_12_hours", func(t *testing.T) {
@@ -968,21 +976,21 @@ func TestSessionTimeouts(t *testing.T) {
 			start := a.Clock.Now()
 			for a.Clock.Now().Sub(start)+25*time.Minute < 12*time.Hour {
 				a.Clock.Advance(25 * time.Minute)
-				wantStatus(t, s.get("/cases"), http.StatusOK)
+				wantStatus(t, s.get(t, "/cases"), http.StatusOK)
 			}
 			a.Clock.Set(start.Add(12*time.Hour + time.Minute))
-			wantRedirect(t, s.get("/cases"), "/login")
+			wantRedirect(t, s.get(t, "/cases"), "/login")
 		})
 		t.Run("half_finished_sign_in_expires", func(t *testing.T) {
 			b := newBrowser(t, a)
-			wantRedirect(t, b.post("/login", url.Values{"email": {u.Email}, "password": {u.Password}}), "/login/code")
-			csrf := hidden(t, b.get("/login/code"), "csrf")
+			wantRedirect(t, b.post(t, "/login", url.Values{"email": {u.Email}, "password": {u.Password}}), "/login/code")
+			csrf := hidden(t, b.get(t, "/login/code"), "csrf")
 			a.Clock.Advance(11 * time.Minute)
-			p := b.post("/login/code", url.Values{"csrf": {csrf}, "code": {codeAt(t, s.Secret, a.Clock.Now())}})
+			p := b.post(t, "/login/code", url.Values{"csrf": {csrf}, "code": {codeAt(t, s.Secret, a.Clock.Now())}})
 			if p.Status == http.StatusSeeOther && p.Location == "/" {
 				t.Fatal("a code completed a sign-in begun 11 minutes earlier")
 			}
-			wantRedirect(t, b.get("/cases"), "/login")
+			wantRedirect(t, b.get(t, "/cases"), "/login")
 		})
 	})
 }
@@ -996,7 +1004,7 @@ func TestNoSession(t *testing.T) {
 			t.Run(c.name+"_GET_is_sent_to_sign_in", func(t *testing.T) {
 				b := newBrowser(t, a).withCookie(c.cookie)
 				for _, path := range []string{"/", "/cases", "/cases/new", "/cases/" + nrm.NewID(), "/admin/users", "/login/code", "/login/enrol"} {
-					if p := b.get(path); p.Status != http.StatusSeeOther || p.Location != "/login" {
+					if p := b.get(t, path); p.Status != http.StatusSeeOther || p.Location != "/login" {
 						t.Errorf("GET %s: %d to %q, want 303 to /login", path, p.Status, p.Location)
 					}
 				}
@@ -1004,7 +1012,7 @@ func TestNoSession(t *testing.T) {
 			t.Run(c.name+"_POST_is_401_and_changes_nothing", func(t *testing.T) {
 				b := newBrowser(t, a).withCookie(c.cookie)
 				for _, path := range []string{"/cases", "/admin/users", "/login/code", "/logout"} {
-					if p := b.post(path, caseForm("")); p.Status != http.StatusUnauthorized {
+					if p := b.post(t, path, caseForm("")); p.Status != http.StatusUnauthorized {
 						t.Errorf("POST %s: %d, want 401", path, p.Status)
 					}
 				}

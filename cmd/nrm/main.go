@@ -37,6 +37,10 @@ commands:
   org add --name NAME --kind KIND [--country CC]
   user add --email E --name NAME --org ORG_ID --role ROLE [--password-stdin]
   token create --email E [--ttl DURATION]
+  audit verify                          recompute the audit log against its latest signed checkpoint
+  keys rotate                           new key-encryption key version; re-wrap every data key
+  keys retire                           drop old key versions no data key uses any more
+  erase --case ID --reason TEXT         crypto-shred the person of a case
   demo-code --email E                   the current sign-in code of a demo user
 
 every command takes --data DIR (env NRM_DATA, default ./nrm-data) and --db URL (env NRM_DB)
@@ -94,6 +98,14 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return cmdTokenCreate(ctx, rest, stdout)
 	case "demo-code":
 		return cmdDemoCode(ctx, rest, stdout)
+	case "audit verify":
+		return cmdAuditVerify(ctx, rest, stdout, stderr)
+	case "keys rotate":
+		return cmdKeysRotate(ctx, rest, stdout, stderr)
+	case "keys retire":
+		return cmdKeysRetire(ctx, rest, stdout)
+	case "erase":
+		return cmdErase(ctx, rest, stdout)
 	}
 	return usagef("unknown command %q; try 'nrm help'", cmd)
 }

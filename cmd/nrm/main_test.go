@@ -128,8 +128,16 @@ func MustOpen(t *testing.T, in instance) opened {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
-	return opened{store: store, svc: service.New(store, keys, nil, service.Config{}), clock: clock}
+	svc, err := service.New(store, keys, nil, service.Config{})
+	if err != nil {
+		store.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		svc.Close()
+		store.Close()
+	})
+	return opened{store: store, svc: svc, clock: clock}
 }
 
 func sys() context.Context { return nrm.WithActor(context.Background(), nrm.SystemActor) }

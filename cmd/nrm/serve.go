@@ -92,11 +92,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // maintain removes expired sessions and tokens now and then.
 func (a *app) maintain(ctx context.Context, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
+	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	for {
 		if err := a.svc.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("maintenance", "error", err)
+		}
+		// Pick up a key rotation made by the command line or another process,
+		// so that new data keys are wrapped under the newest version.
+		if err := a.svc.ReloadKeys(); err != nil {
+			log.Warn("maintenance: reloading keys", "error", err)
 		}
 		select {
 		case <-ctx.Done():

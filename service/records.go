@@ -1,0 +1,249 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/auditlog"
+	"github.com/nrmproject/nrm/keyring"
+	"github.com/nrmproject/nrm/sqlstore"
+)
+
+// nameTokens are the normalised words of a person's names and aliases.
+func nameTokens(p nrm.Person) []string {
+	var out []string
+	for _, n := range append([]string{p.GivenName, p.FamilyName}, p.Aliases...) {
+		for _, t := range strings.Fields(keyring.Normalise(n)) {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// nameIndex returns the blind index values for search by name.
+func (s *Service) nameIndex(tokens []string) []string {
+	out := make([]string, len(tokens))
+	for i, t := range tokens {
+		out[i] = s.keys.BlindIndex(sqlstore.IndexName, t)
+	}
+	return out
+}
+
+// nameDOBIndex matches the same person across cases: every token of the
+// given and family names (sorted, so the order of names does not matter)
+// plus the date of birth. Without a date of birth there is no match: names
+// alone are too common to flag.
+func (s *Service) nameDOBIndex(p nrm.Person) (string, bool) {
+	if p.DateOfBirth.IsZero() {
+		return "", false
+	}
+	tokens := nameTokens(nrm.Person{GivenName: p.GivenName, FamilyName: p.FamilyName})
+	if len(tokens) == 0 {
+		return "", false
+	}
+	slices.Sort(tokens)
+	return s.keys.BlindIndex(sqlstore.IndexNameDOB, strings.Join(tokens, " ")+" "+p.DateOfBirth.String()), true
+}
+
+// indexPerson stores a new person's blind indexes and flags every case
+// whose person matches: a possible duplicate, or re-trafficking when that
+// case is closed. It runs in the creating transaction.
+func (s *Service) indexPerson(ctx context.Context, tx *sqlstore.Tx, c nrm.Case) ([]auditlog.Entry, error) {
+	if err := tx.InsertPersonIndex(ctx, c.Person.ID, sqlstore.IndexName, s.nameIndex(nameTokens(c.Person))); err != nil {
+		return nil, err
+	}
+	v, ok := s.nameDOBIndex(c.Person)
+	if !ok {
+		return nil, nil
+	}
+	if err := tx.InsertPersonIndex(ctx, c.Person.ID, sqlstore.IndexNameDOB, []string{v}); err != nil {
+		return nil, err
+	}
+	matches, err := tx.MatchingCases(ctx, sqlstore.IndexNameDOB, v, c.Person.ID)
+	if err != nil {
+		return nil, err
+	}
+	var entries []auditlog.Entry
+	for _, m := range matches {
+		kind := nrm.FlagPossibleDuplicate
+		if m.State == nrm.StateClosed {
+			kind = nrm.FlagPossibleRetrafficking
+		}
+		f := sqlstore.FlagRecord{ID: nrm.NewID(), Kind: kind, CaseID: c.ID, CaseOrg: c.OrgID,
+			MatchedCase: m.CaseID, MatchedOrg: m.OrgID, CreatedAt: tx.Now}
+		if err := tx.InsertFlag(ctx, f); err != nil {
+			return nil, err
+		}
+		entries = append(entries, s.entry(ctx, "case.flag", "case/"+m.CaseID, outcomeOK, kind+" with case/"+c.ID+"; flag "+f.ID))
+	}
+	return entries, nil
+}
+
+// flagsFor returns the flags on a case as its organisation sees them: the
+// other side's organisation, never its case.
+func (s *Service) flagsFor(ctx context.Context, tx *sqlstore.Tx, caseID, viewerOrg string) ([]nrm.Flag, error) {
+	recs, err := tx.CaseFlags(ctx, caseID)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	var out []nrm.Flag
+	for _, f := range recs {
+		other := f.MatchedOrg
+		if f.MatchedCase == caseID {
+			other = f.CaseOrg
+		}
+		o, err := tx.Org(ctx, other)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, nrm.Flag{ID: f.ID, Kind: f.Kind, CaseID: caseID, OtherOrg: o, CreatedAt: f.CreatedAt})
+	}
+	return out, nil
+}
+
+// Flags lists every duplicate flag for a coordinator: the two
+// organisations and when, nothing of either case.
+func (s *Service) Flags(ctx context.Context) ([]nrm.Flag, error) {
+	if _, err := s.allow(ctx, nrm.ActFlagsOverview); err != nil {
+		return nil, err
+	}
+	var out []nrm.Flag
+	err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+		recs, err := tx.AllFlags(ctx, 500)
+		if err != nil {
+			return err
+		}
+		orgs := map[string]nrm.Organisation{}
+		org := func(id string) (nrm.Organisation, error) {
+			if o, ok := orgs[id]; ok {
+				return o, nil
+			}
+			o, err := tx.Org(ctx, id)
+			orgs[id] = o
+			return o, err
+		}
+		for _, f := range recs {
+			a, err := org(f.CaseOrg)
+			if err != nil {
+				return err
+			}
+			b, err := org(f.MatchedOrg)
+			if err != nil {
+				return err
+			}
+			out = append(out, nrm.Flag{ID: f.ID, Kind: f.Kind, CreatedAt: f.CreatedAt, NewCaseOrg: a, MatchedCaseOrg: b})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// AddNote adds a sealed note to a compartment the actor may read.
+func (s *Service) AddNote(ctx context.Context, caseID string, in nrm.NoteInput) (nrm.Note, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nrm.Note{}, err
+	}
+	n, err := in.Validate()
+	if err != nil {
+		return n, err
+	}
+	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		rec, _, err := s.caseFor(ctx, tx, a, caseID, compartmentAction[n.Compartment])
+		if err != nil {
+			return err
+		}
+		dk, err := s.dataKey(ctx, tx, rec.Person.ID, false)
+		if err != nil {
+			if err == errErased {
+				return nrm.Conflict("the person of this case was erased")
+			}
+			return err
+		}
+		n.ID, n.CaseID, n.AuthorID, n.AuthorOrg, n.CreatedAt = nrm.NewID(), caseID, a.UserID, a.OrgID, tx.Now
+		body := dk.Seal([]byte(n.Text), keyring.AD("case_notes", "body", n.ID))
+		if err := tx.InsertNote(ctx, sqlstore.NoteRecord{Note: n, PersonID: rec.Person.ID, Body: body}); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, s.entry(ctx, "note.create", "case/"+caseID, outcomeOK, "compartment "+string(n.Compartment)+"; note "+n.ID))
+	})
+	return n, err
+}
+
+var compartmentAction = map[nrm.Compartment]nrm.Action{
+	nrm.Identity: nrm.ActReadIdentity, nrm.Support: nrm.ActReadSupport, nrm.Justice: nrm.ActReadJustice,
+}
+
+// Notes returns the notes of a case in the compartments the actor may read.
+func (s *Service) Notes(ctx context.Context, caseID string) ([]nrm.Note, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []nrm.Note
+	err = s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+		rec, acc, err := s.caseFor(ctx, tx, a, caseID, nrm.ActCaseView)
+		if err != nil {
+			return err
+		}
+		scope := readable(a, acc)
+		recs, err := tx.Notes(ctx, caseID, scope.Compartments())
+		if err != nil || len(recs) == 0 {
+			return err
+		}
+		dk, err := s.dataKey(ctx, tx, rec.Person.ID, false)
+		if err == errErased {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if r.Body == nil {
+				continue
+			}
+			b, err := dk.Open(r.Body, keyring.AD("case_notes", "body", r.ID))
+			if err != nil {
+				return nrm.Internal(err)
+			}
+			r.Note.Text = string(b)
+			out = append(out, r.Note)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) > 0 {
+		if err := s.recordRead(ctx, s.entry(ctx, "note.read", "case/"+caseID, outcomeOK, "notes "+strconv.Itoa(len(out)))); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// caseFor loads a case and checks that the actor may do act on it. A case
+// the actor's organisation is not involved in is not found.
+func (s *Service) caseFor(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, caseID string, act nrm.Action) (sqlstore.CaseRecord, nrm.Access, error) {
+	if !nrm.ValidID(caseID) {
+		return sqlstore.CaseRecord{}, nrm.Access{}, nrm.NotFound("case")
+	}
+	acc, err := tx.CaseAccess(ctx, caseID, a.OrgID)
+	if err != nil {
+		return sqlstore.CaseRecord{}, acc, err
+	}
+	if !nrm.Can(a, act, acc) {
+		s.denied(ctx, a, act, "case/"+caseID)
+		if acc.Relation == nrm.RelNone {
+			return sqlstore.CaseRecord{}, acc, nrm.NotFound("case")
+		}
+		return sqlstore.CaseRecord{}, acc, nrm.Forbidden("your role may not do this on this case")
+	}
+	rec, err := tx.Case(ctx, caseID)
+	return rec, acc, err
+}
