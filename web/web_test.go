@@ -582,7 +582,9 @@ func TestSignInFailures(t *testing.T) {
 		})
 		// One wrong password so far; four more lock the account.
 		for range 4 {
-			login(t, u.Email, "still not the password")
+			if p := login(t, u.Email, "still not the password"); p.Status != wrongPassword.Status {
+				t.Fatalf("a wrong password: %d", p.Status)
+			}
 		}
 		t.Run("locked_account_refuses_the_right_password", func(t *testing.T) {
 			same(t, "a locked account", login(t, u.Email, u.Password), wrongPassword, u.Email, u.Email)
@@ -1005,7 +1007,7 @@ func TestNoSession(t *testing.T) {
 				b := newBrowser(t, a).withCookie(c.cookie)
 				for _, path := range []string{"/", "/cases", "/cases/new", "/cases/" + nrm.NewID(), "/admin/users", "/login/code", "/login/enrol"} {
 					if p := b.get(t, path); p.Status != http.StatusSeeOther || p.Location != "/login" {
-						t.Errorf("GET %s: %d to %q, want 303 to /login", path, p.Status, p.Location)
+						t.Errorf("BUG: GET %s without a valid session: %d to %q, want 303 to /login", path, p.Status, p.Location)
 					}
 				}
 			})
@@ -1013,7 +1015,7 @@ func TestNoSession(t *testing.T) {
 				b := newBrowser(t, a).withCookie(c.cookie)
 				for _, path := range []string{"/cases", "/admin/users", "/login/code", "/logout"} {
 					if p := b.post(t, path, caseForm("")); p.Status != http.StatusUnauthorized {
-						t.Errorf("POST %s: %d, want 401", path, p.Status)
+						t.Errorf("BUG: POST %s without a valid session: %d, want 401", path, p.Status)
 					}
 				}
 				if n := MustCount(t, a, u.Actor); n != 0 {

@@ -435,7 +435,7 @@ func TestBadInput(t *testing.T) {
 					}
 					wantUsageError(t, nrmRun(t, c.stdin, args...), c.naming)
 					if _, err := os.Stat(in.data); !errors.Is(err, fs.ErrNotExist) {
-						t.Errorf("the data directory exists after refused input (%v)", err)
+						t.Errorf("the data directory was created although the input was refused (%v)", err)
 						os.RemoveAll(in.data)
 					}
 				})
