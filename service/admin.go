@@ -18,7 +18,7 @@ func (s *Service) CreateOrg(ctx context.Context, in nrm.OrgInput) (nrm.Organisat
 	if err != nil {
 		return o, err
 	}
-	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx *sqlstore.Tx) error {
 		o.ID, o.CreatedAt, o.Version = nrm.NewID(), tx.Now, 1
 		if err := tx.InsertOrg(ctx, o); err != nil {
 			return err
@@ -38,7 +38,7 @@ func (s *Service) Org(ctx context.Context, id string) (nrm.Organisation, error) 
 		return nrm.Organisation{}, nrm.NotFound("organisation")
 	}
 	var o nrm.Organisation
-	err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx *sqlstore.Tx) error {
 		var err error
 		o, err = tx.Org(ctx, id)
 		return err
@@ -52,7 +52,7 @@ func (s *Service) Orgs(ctx context.Context) ([]nrm.Organisation, error) {
 		return nil, err
 	}
 	var out []nrm.Organisation
-	err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx *sqlstore.Tx) error {
 		var err error
 		out, err = tx.Orgs(ctx)
 		return err
@@ -68,11 +68,12 @@ func (s *Service) UpdateOrg(ctx context.Context, id string, version int64, in nr
 		return nrm.Organisation{}, err
 	}
 	if id != a.OrgID {
-		s.denied(ctx, a, nrm.ActOrgManage, "org/"+id)
-		return nrm.Organisation{}, nrm.Forbidden("you may manage only your own organisation")
+		err := s.deny(ctx, a, nrm.ActOrgManage, "org/"+id, nrm.Forbidden("you may manage only your own organisation"))
+		s.recordDenial(ctx, err)
+		return nrm.Organisation{}, err
 	}
 	var o nrm.Organisation
-	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx *sqlstore.Tx) error {
 		if o, err = tx.Org(ctx, id); err != nil {
 			return err
 		}
@@ -103,8 +104,9 @@ func (s *Service) CreateUser(ctx context.Context, in nrm.UserInput, password str
 			return nrm.User{}, "", err
 		}
 		if in.OrgID != a.OrgID {
-			s.denied(ctx, a, nrm.ActUserManage, "org/"+in.OrgID)
-			return nrm.User{}, "", nrm.Forbidden("you may add users only to your own organisation")
+			err := s.deny(ctx, a, nrm.ActUserManage, "org/"+in.OrgID, nrm.Forbidden("you may add users only to your own organisation"))
+			s.recordDenial(ctx, err)
+			return nrm.User{}, "", err
 		}
 	}
 	u, err := in.Validate()
@@ -117,7 +119,7 @@ func (s *Service) CreateUser(ctx context.Context, in nrm.UserInput, password str
 		return u, "", err
 	}
 	hash := hashPassword(password)
-	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx *sqlstore.Tx) error {
 		if _, err := tx.Org(ctx, u.OrgID); err != nil {
 			if nrm.ErrorCode(err) == nrm.CodeNotFound {
 				return nrm.Invalid("org", "no organisation with this id")
@@ -143,7 +145,7 @@ func (s *Service) Users(ctx context.Context) ([]nrm.User, error) {
 		return nil, err
 	}
 	var out []nrm.User
-	err = s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx *sqlstore.Tx) error {
 		out, err = tx.Users(ctx, a.OrgID)
 		return err
 	})
@@ -167,12 +169,11 @@ func (s *Service) UpdateUser(ctx context.Context, id string, up UserUpdate) (nrm
 		return nrm.User{}, err
 	}
 	var u sqlstore.UserRecord
-	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx *sqlstore.Tx) error {
 		u, err = tx.User(ctx, id)
 		if err != nil || u.OrgID != a.OrgID {
 			if err == nil || nrm.ErrorCode(err) == nrm.CodeNotFound {
-				s.denied(ctx, a, nrm.ActUserManage, "user/"+id)
-				return nrm.NotFound("user")
+				return s.deny(ctx, a, nrm.ActUserManage, "user/"+id, nrm.NotFound("user"))
 			}
 			return err
 		}

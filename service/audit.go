@@ -49,15 +49,48 @@ func (s *Service) recordRead(ctx context.Context, entries ...auditlog.Entry) err
 	return s.committer.append(ctx, entries)
 }
 
-// denied records an authorization denial. The denial stands whether or not
-// the record can be written; a failure to record is logged.
-func (s *Service) denied(ctx context.Context, a nrm.Actor, act nrm.Action, object string) {
+// denial is an authorization refusal on its way out. Inside a transaction
+// it cannot be recorded at once (the transaction must not wait on the audit
+// committer, which needs a write connection of its own), so the service's
+// read and write helpers record it when the transaction has ended.
+type denial struct {
+	err   *nrm.Error
+	entry auditlog.Entry
+}
+
+func (d *denial) Error() string { return d.err.Error() }
+func (d *denial) Unwrap() error { return d.err }
+
+// deny refuses an action and returns err, marked for the audit log.
+func (s *Service) deny(ctx context.Context, a nrm.Actor, act nrm.Action, object string, err *nrm.Error) error {
 	s.log.LogAttrs(ctx, slog.LevelInfo, "access denied",
 		slog.String("request_id", nrm.RequestID(ctx)), slog.String("actor", a.UserID),
 		slog.String("role", string(a.Role)), slog.String("action", string(act)), slog.String("object", object))
-	if err := s.recordRead(ctx, s.entry(nrm.WithActor(ctx, a), string(act), object, outcomeDenied, "")); err != nil {
-		s.log.ErrorContext(ctx, "audit: recording a denial failed", "error", err)
+	return &denial{err: err, entry: s.entry(nrm.WithActor(ctx, a), string(act), object, outcomeDenied, "")}
+}
+
+// recordDenial appends the entry of a denial, if err is one. The denial
+// stands whether or not the record can be written; a failure is logged.
+func (s *Service) recordDenial(ctx context.Context, err error) {
+	var d *denial
+	if errors.As(err, &d) {
+		if err := s.recordRead(ctx, d.entry); err != nil {
+			s.log.ErrorContext(ctx, "audit: recording a denial failed", "error", err)
+		}
 	}
+}
+
+// write and read run a transaction and then record any denial it ended with.
+func (s *Service) write(ctx context.Context, fn func(*sqlstore.Tx) error) error {
+	err := s.store.Write(ctx, fn)
+	s.recordDenial(ctx, err)
+	return err
+}
+
+func (s *Service) read(ctx context.Context, fn func(*sqlstore.Tx) error) error {
+	err := s.store.Read(ctx, fn)
+	s.recordDenial(ctx, err)
+	return err
 }
 
 // committer batches audit entries of reads into shared transactions.

@@ -15,7 +15,7 @@ func (s *Service) Checkpoint(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	var signed []byte
-	err := s.store.Read(ctx, func(tx *sqlstore.Tx) (err error) {
+	err := s.read(ctx, func(tx *sqlstore.Tx) (err error) {
 		signed, err = tx.LatestCheckpoint(ctx)
 		return err
 	})
@@ -37,7 +37,7 @@ func (s *Service) AuditEntries(ctx context.Context, f sqlstore.AuditFilter) ([]a
 		return nil, nrm.Invalid("to", "ends before it starts")
 	}
 	var out []auditlog.StoredEntry
-	err := s.store.Read(ctx, func(tx *sqlstore.Tx) (err error) {
+	err := s.read(ctx, func(tx *sqlstore.Tx) (err error) {
 		out, err = tx.AuditEntries(ctx, f)
 		return err
 	})
@@ -66,7 +66,7 @@ func (s *Service) InclusionProof(ctx context.Context, index, size uint64) (Proof
 		return Proof{}, nrm.Invalid("index", "must be smaller than size")
 	}
 	p := Proof{Size: size, Index: index}
-	err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx *sqlstore.Tx) error {
 		cp, leaves, err := s.proofBasis(ctx, tx, size)
 		if err != nil {
 			return err
@@ -88,7 +88,7 @@ func (s *Service) ConsistencyProof(ctx context.Context, from, to uint64) (Proof,
 		return Proof{}, nrm.Invalid("from", "must be between 1 and to")
 	}
 	p := Proof{Size: to, Index: from}
-	err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx *sqlstore.Tx) error {
 		if _, err := tx.CheckpointAt(ctx, from); err != nil {
 			return nrm.Invalid("from", "no checkpoint was signed at size %d", from)
 		}

@@ -62,7 +62,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientAddr string
 	}
 	email = strings.ToLower(strings.TrimSpace(email))
 	var u sqlstore.UserRecord
-	err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx *sqlstore.Tx) error {
 		var err error
 		u, err = tx.UserByEmail(ctx, email)
 		return err
@@ -89,7 +89,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientAddr string
 	}
 	if !ok {
 		s.throttle.fail(clientAddr, now)
-		if err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		if err := s.write(ctx, func(tx *sqlstore.Tx) error {
 			return tx.SigninFailed(ctx, u.ID, now.Add(lockFor(u.FailedSignins+1)))
 		}); err != nil {
 			return SessionInfo{}, err
@@ -110,7 +110,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientAddr string
 func (s *Service) newSession(ctx context.Context, u sqlstore.UserRecord, stage string) (SessionInfo, error) {
 	token := randomSecret(32)
 	info := SessionInfo{Token: token, Stage: stage, CSRF: randomSecret(32), User: u.User, Actor: actorOf(u)}
-	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
 		return tx.InsertSession(ctx, sqlstore.Session{IDHash: tokenHash(token), UserID: u.ID, Stage: stage,
 			CSRF: info.CSRF, CreatedAt: tx.Now, LastSeenAt: tx.Now})
 	})
@@ -130,7 +130,7 @@ func (s *Service) Session(ctx context.Context, token string) (SessionInfo, error
 	}
 	hash := tokenHash(token)
 	var sess sqlstore.Session
-	err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx *sqlstore.Tx) error {
 		var err error
 		sess, err = tx.Session(ctx, hash)
 		return err
@@ -145,11 +145,11 @@ func (s *Service) Session(ctx context.Context, token string) (SessionInfo, error
 	expired := now.Sub(sess.LastSeenAt) > s.cfg.SessionIdle || now.Sub(sess.CreatedAt) > s.cfg.SessionAbsolute ||
 		(sess.Stage != StageFull && now.Sub(sess.CreatedAt) > stageTimeout) || sess.User.Disabled
 	if expired {
-		s.store.Write(ctx, func(tx *sqlstore.Tx) error { return tx.DeleteSession(ctx, hash) })
+		s.write(ctx, func(tx *sqlstore.Tx) error { return tx.DeleteSession(ctx, hash) })
 		return SessionInfo{}, nrm.Unauthorized("your session has ended; sign in again")
 	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {
-		if err := s.store.Write(ctx, func(tx *sqlstore.Tx) error { return tx.TouchSession(ctx, hash, now) }); err != nil {
+		if err := s.write(ctx, func(tx *sqlstore.Tx) error { return tx.TouchSession(ctx, hash, now) }); err != nil {
 			return SessionInfo{}, err
 		}
 	}
@@ -158,7 +158,7 @@ func (s *Service) Session(ctx context.Context, token string) (SessionInfo, error
 
 // SignOut ends a session.
 func (s *Service) SignOut(ctx context.Context, token string) error {
-	return s.store.Write(ctx, func(tx *sqlstore.Tx) error { return tx.DeleteSession(ctx, tokenHash(token)) })
+	return s.write(ctx, func(tx *sqlstore.Tx) error { return tx.DeleteSession(ctx, tokenHash(token)) })
 }
 
 // totpOpts are the RFC 6238 defaults that every authenticator app supports.
@@ -180,7 +180,7 @@ func (s *Service) CompleteSignIn(ctx context.Context, token, code, clientAddr st
 		return SessionInfo{}, errThrottled
 	}
 	var u sqlstore.UserRecord
-	if err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	if err := s.read(ctx, func(tx *sqlstore.Tx) error {
 		u, err = tx.User(ctx, sess.User.ID)
 		return err
 	}); err != nil {
@@ -195,7 +195,7 @@ func (s *Service) CompleteSignIn(ctx context.Context, token, code, clientAddr st
 	}
 	if !ok {
 		s.throttle.fail(clientAddr, now)
-		if err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		if err := s.write(ctx, func(tx *sqlstore.Tx) error {
 			return tx.SigninFailed(ctx, u.ID, now.Add(lockFor(u.FailedSignins+1)))
 		}); err != nil {
 			return SessionInfo{}, err
@@ -210,7 +210,7 @@ func (s *Service) CompleteSignIn(ctx context.Context, token, code, clientAddr st
 func (s *Service) promote(ctx context.Context, oldToken string, u sqlstore.UserRecord) (SessionInfo, error) {
 	newToken := randomSecret(32)
 	info := SessionInfo{Token: newToken, Stage: StageFull, CSRF: randomSecret(32), User: u.User, Actor: actorOf(u)}
-	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.DeleteSession(ctx, tokenHash(oldToken)); err != nil {
 			return err
 		}
@@ -242,14 +242,14 @@ func (s *Service) checkSecondFactor(ctx context.Context, u sqlstore.UserRecord, 
 			return false, nil
 		}
 		var fresh bool
-		err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		err = s.write(ctx, func(tx *sqlstore.Tx) error {
 			fresh, err = tx.UseTOTPStep(ctx, u.ID, step)
 			return err
 		})
 		return fresh, err
 	}
 	var used bool
-	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
 		var err error
 		used, err = tx.UseRecoveryCode(ctx, u.ID, tokenHash(normaliseRecoveryCode(code)))
 		return err
@@ -301,7 +301,7 @@ func (s *Service) BeginEnrolment(ctx context.Context, token string) (Enrolment, 
 		return Enrolment{}, nrm.Conflict("the second factor is already set up")
 	}
 	var u sqlstore.UserRecord
-	if err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	if err := s.read(ctx, func(tx *sqlstore.Tx) error {
 		u, err = tx.User(ctx, sess.User.ID)
 		return err
 	}); err != nil {
@@ -335,7 +335,7 @@ func (s *Service) BeginEnrolment(ctx context.Context, token string) (Enrolment, 
 		return Enrolment{}, nrm.Internal(err)
 	}
 	if u.TOTPSecret == nil {
-		err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		err = s.write(ctx, func(tx *sqlstore.Tx) error {
 			sealed, err := s.sealUserSecret(ctx, tx, sess.User.ID, []byte(key.Secret()))
 			if err != nil {
 				return err
@@ -360,7 +360,7 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, token, code string) (Ses
 		return SessionInfo{}, nil, nrm.Conflict("the second factor is already set up")
 	}
 	var u sqlstore.UserRecord
-	if err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	if err := s.read(ctx, func(tx *sqlstore.Tx) error {
 		u, err = tx.User(ctx, sess.User.ID)
 		return err
 	}); err != nil {
@@ -384,7 +384,7 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, token, code string) (Ses
 		codes[i] = c[:5] + "-" + c[5:]
 		hashes[i] = tokenHash(normaliseRecoveryCode(codes[i]))
 	}
-	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.SetTOTP(ctx, u.ID, u.TOTPSecret, true, step); err != nil {
 			return err
 		}
@@ -409,7 +409,7 @@ func (s *Service) sealUserSecret(ctx context.Context, tx *sqlstore.Tx, userID st
 
 func (s *Service) openTOTPSecret(ctx context.Context, u sqlstore.UserRecord) (string, error) {
 	var dk keyring.DataKey
-	err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx *sqlstore.Tx) error {
 		var err error
 		dk, err = s.dataKey(ctx, tx, u.ID, false)
 		return err
@@ -476,7 +476,7 @@ func (s *Service) CreateToken(ctx context.Context, email string, ttl time.Durati
 		return "", err
 	}
 	token := "nrm_" + randomSecret(32)
-	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx *sqlstore.Tx) error {
 		u, err := tx.UserByEmail(ctx, addr)
 		if nrm.ErrorCode(err) == nrm.CodeNotFound {
 			return nrm.Invalid("email", "no user with this e-mail address")
@@ -504,7 +504,7 @@ func (s *Service) TokenActor(ctx context.Context, token string) (nrm.Actor, erro
 		return nrm.Actor{}, nrm.Unauthorized("invalid or expired token")
 	}
 	var u sqlstore.UserRecord
-	err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx *sqlstore.Tx) error {
 		var err error
 		u, err = tx.TokenUser(ctx, tokenHash(token))
 		return err

@@ -25,7 +25,7 @@ func (s *Service) CreateCase(ctx context.Context, in nrm.CaseInput) (nrm.CaseVie
 	}
 	var flags []nrm.Flag
 	for attempt := 0; ; attempt++ {
-		err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		err = s.write(ctx, func(tx *sqlstore.Tx) error {
 			c.ID, c.Person.ID = nrm.NewID(), nrm.NewID()
 			c.Reference = nrm.NewReference(tx.Now.Year())
 			c.OrgID, c.CreatedBy, c.CreatedAt, c.UpdatedAt, c.Version = a.OrgID, a.UserID, tx.Now, tx.Now, 1
@@ -82,17 +82,16 @@ func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
 		return nrm.CaseView{}, nrm.NotFound("case")
 	}
 	var view nrm.CaseView
-	err = s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx *sqlstore.Tx) error {
 		acc, err := tx.CaseAccess(ctx, id, a.OrgID)
 		if err != nil {
 			return err
 		}
 		if !nrm.Can(a, nrm.ActCaseView, acc) {
-			s.denied(ctx, a, nrm.ActCaseView, "case/"+id)
 			if acc.Relation == nrm.RelNone {
-				return nrm.NotFound("case")
+				return s.deny(ctx, a, nrm.ActCaseView, "case/"+id, nrm.NotFound("case"))
 			}
-			return nrm.Forbidden("your role may not read cases")
+			return s.deny(ctx, a, nrm.ActCaseView, "case/"+id, nrm.Forbidden("your role may not read cases"))
 		}
 		rec, err := tx.Case(ctx, id)
 		if err != nil {
@@ -164,7 +163,7 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 		searchEntry = append(searchEntry, s.entry(ctx, "case.search", "", outcomeOK, "terms "+s.keys.AuditHash(strings.Join(tokens, " "))))
 	}
 	var out []nrm.CaseView
-	err = s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx *sqlstore.Tx) error {
 		recs, err := tx.Cases(ctx, f)
 		if err != nil {
 			return err

@@ -32,7 +32,7 @@ func (s *Service) Erase(ctx context.Context, caseID, reason string) error {
 		}
 		return nrm.NotFound("case")
 	}
-	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx *sqlstore.Tx) error {
 		var rec sqlstore.CaseRecord
 		if a.System {
 			rec, err = tx.Case(ctx, caseID)

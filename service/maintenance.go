@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/pquerna/otp/totp"
 
@@ -16,7 +15,7 @@ import (
 // DeleteExpiredSessions removes sessions past their timeouts and expired tokens.
 func (s *Service) DeleteExpiredSessions(ctx context.Context) error {
 	now := s.store.Now()
-	return s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	return s.write(ctx, func(tx *sqlstore.Tx) error {
 		return tx.DeleteExpiredSessions(ctx, now.Add(-s.cfg.SessionIdle), now.Add(-s.cfg.SessionAbsolute))
 	})
 }
@@ -50,7 +49,7 @@ func (s *Service) DemoCode(ctx context.Context, email string) (string, error) {
 		return "", nrm.Invalid("email", "only demo users (…%s) have their codes shown", DemoDomain)
 	}
 	var u sqlstore.UserRecord
-	err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx *sqlstore.Tx) error {
 		var err error
 		u, err = tx.UserByEmail(ctx, email)
 		return err
@@ -68,5 +67,5 @@ func (s *Service) DemoCode(ctx context.Context, email string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return totp.GenerateCodeCustom(secret, time.Now(), totpOpts)
+	return totp.GenerateCodeCustom(secret, s.store.Now(), totpOpts)
 }

@@ -74,10 +74,22 @@ func randomSecret(n int) string {
 // characters from an alphabet without look-alikes, about 115 bits.
 func GeneratePassword() string {
 	const alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 20)
-	rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
+	return randomFrom(alphabet, 20)
+}
+
+// randomFrom draws n characters uniformly from alphabet (rejection
+// sampling: no modulo bias).
+func randomFrom(alphabet string, n int) string {
+	limit := 256 - 256%len(alphabet)
+	out := make([]byte, 0, n)
+	var buf [64]byte
+	for len(out) < n {
+		rand.Read(buf[:])
+		for _, b := range buf {
+			if int(b) < limit && len(out) < n {
+				out = append(out, alphabet[int(b)%len(alphabet)])
+			}
+		}
 	}
-	return string(b)
+	return string(out)
 }

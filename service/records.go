@@ -113,7 +113,7 @@ func (s *Service) Flags(ctx context.Context) ([]nrm.Flag, error) {
 		return nil, err
 	}
 	var out []nrm.Flag
-	err := s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx *sqlstore.Tx) error {
 		recs, err := tx.AllFlags(ctx, 500)
 		if err != nil {
 			return err
@@ -153,7 +153,7 @@ func (s *Service) AddNote(ctx context.Context, caseID string, in nrm.NoteInput) 
 	if err != nil {
 		return n, err
 	}
-	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx *sqlstore.Tx) error {
 		rec, _, err := s.caseFor(ctx, tx, a, caseID, compartmentAction[n.Compartment])
 		if err != nil {
 			return err
@@ -186,7 +186,7 @@ func (s *Service) Notes(ctx context.Context, caseID string) ([]nrm.Note, error) 
 		return nil, err
 	}
 	var out []nrm.Note
-	err = s.store.Read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx *sqlstore.Tx) error {
 		rec, acc, err := s.caseFor(ctx, tx, a, caseID, nrm.ActCaseView)
 		if err != nil {
 			return err
@@ -238,11 +238,10 @@ func (s *Service) caseFor(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, cas
 		return sqlstore.CaseRecord{}, acc, err
 	}
 	if !nrm.Can(a, act, acc) {
-		s.denied(ctx, a, act, "case/"+caseID)
 		if acc.Relation == nrm.RelNone {
-			return sqlstore.CaseRecord{}, acc, nrm.NotFound("case")
+			return sqlstore.CaseRecord{}, acc, s.deny(ctx, a, act, "case/"+caseID, nrm.NotFound("case"))
 		}
-		return sqlstore.CaseRecord{}, acc, nrm.Forbidden("your role may not do this on this case")
+		return sqlstore.CaseRecord{}, acc, s.deny(ctx, a, act, "case/"+caseID, nrm.Forbidden("your role may not do this on this case"))
 	}
 	rec, err := tx.Case(ctx, caseID)
 	return rec, acc, err

@@ -103,8 +103,9 @@ func (s *Service) allow(ctx context.Context, act nrm.Action) (nrm.Actor, error) 
 		return a, err
 	}
 	if !nrm.Can(a, act, nrm.Access{Relation: nrm.RelNone}) {
-		s.denied(ctx, a, act, "")
-		return a, nrm.Forbidden("your role may not do this")
+		err := s.deny(ctx, a, act, "", nrm.Forbidden("your role may not do this"))
+		s.recordDenial(ctx, err)
+		return a, err
 	}
 	return a, nil
 }

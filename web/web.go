@@ -55,18 +55,16 @@ func New(svc *service.Service, log *slog.Logger, opts Options) *Web {
 			return fieldView{L: l, Name: name, Label: label, Type: typ, Value: form[name], Error: errs[name]}
 		},
 	}
-	shared := []string{"templates/layout.html", "templates/field.html"}
+	// The layout and the shared pieces are parsed first, so that each
+	// page's own "title" and "content" replace the layout's defaults.
+	shared := template.Must(template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/field.html"))
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
 		if base == "layout" || base == "field" {
 			continue
 		}
-		files := append([]string{n}, shared...)
-		if base == "user" {
-			files = append(files, "templates/users.html") // role-select
-		}
-		w.pages[base] = template.Must(template.New(base).Funcs(funcs).ParseFS(templateFS, files...))
+		w.pages[base] = template.Must(template.Must(shared.Clone()).ParseFS(templateFS, n))
 	}
 	return w
 }
@@ -219,9 +217,9 @@ func (w *Web) signedIn(h pageFunc) http.Handler {
 // stage requires a session at the given stage ("" for any stage).
 func (w *Web) stage(stage string, h pageFunc) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(CookieName)
 		var s service.SessionInfo
-		if err == nil {
+		var err error = nrm.Unauthorized("sign-in required")
+		if c, cerr := r.Cookie(CookieName); cerr == nil {
 			s, err = w.svc.Session(r.Context(), c.Value)
 			s.Token = c.Value
 		}

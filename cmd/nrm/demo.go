@@ -96,7 +96,7 @@ func demoHelp(url string, c common) string {
 		flags = " --data " + c.data
 	}
 	if c.db != "" {
-		flags += " --db " + c.db
+		flags += " --db URL" // the same URL; not printed, it may hold a password
 	}
 	fmt.Fprintf(&b, "\nAt first sign-in nrm asks you to set up a second factor: scan the QR code with an\n"+
 		"authenticator app, or get the current code of a demo user with\n"+

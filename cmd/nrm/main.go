@@ -298,6 +298,9 @@ func cmdTokenCreate(ctx context.Context, args []string, stdout io.Writer) error 
 	if *ttl <= 0 {
 		return usagef("token create: --ttl must be positive")
 	}
+	if _, err := nrm.ParseEmail("email", *email); err != nil {
+		return err
+	}
 	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err

@@ -6,12 +6,15 @@ package testapp
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,6 +34,7 @@ var Start = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 // App is one running nrm.
 type App struct {
 	Engine  sqlstore.Engine
+	DSN     string
 	DataDir string
 	Store   *sqlstore.Store
 	Keys    *keyring.Keyring
@@ -50,7 +54,8 @@ func New(tb testing.TB, engine sqlstore.Engine) *App {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a.Store, err = sqlstore.Open(context.Background(), storetest.MustDSN(tb, engine), a.DataDir, sqlstore.Options{Now: a.Clock.Now})
+	a.DSN = storetest.MustDSN(tb, engine)
+	a.Store, err = sqlstore.Open(context.Background(), a.DSN, a.DataDir, sqlstore.Options{Now: a.Clock.Now})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -207,4 +212,48 @@ func (a *App) Logs() string {
 	a.logw.mu.Lock()
 	defer a.logw.mu.Unlock()
 	return a.logw.w.String()
+}
+
+// MustExec runs SQL on the app's database behind the store's back: tests
+// use it to tamper with what is stored.
+func (a *App) MustExec(tb testing.TB, query string, args ...any) {
+	tb.Helper()
+	db := a.RawDB(tb)
+	if a.Engine == sqlstore.Postgres {
+		query = rebind(query)
+	}
+	if _, err := db.Exec(query, args...); err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+}
+
+// RawDB opens the app's database directly (closed at cleanup).
+func (a *App) RawDB(tb testing.TB) *sql.DB {
+	tb.Helper()
+	driver, dsn := "sqlite", strings.TrimPrefix(a.DSN, "sqlite:")
+	if a.Engine == sqlstore.Postgres {
+		driver, dsn = "pgx", a.DSN
+	} else {
+		dsn = "file:" + dsn + "?_pragma=busy_timeout(10000)"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func rebind(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, c := range q {
+		if c == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }

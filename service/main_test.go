@@ -1,0 +1,5 @@
+package service_test
+
+import "context"
+
+var ctxBG = context.Background()
