@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -362,7 +363,7 @@ func rebindFor(e sqlstore.Engine, q string) string {
 	for _, c := range q {
 		if c == '?' {
 			n++
-			b.WriteString("$" + string(rune('0'+n)))
+			b.WriteString("$" + strconv.Itoa(n))
 			continue
 		}
 		b.WriteRune(c)
