@@ -15,6 +15,7 @@ import (
 // the audit log and statistics still hold together. The operator may erase
 // any case; an admin only one their organisation created.
 func (s *Service) Erase(ctx context.Context, caseID, reason string) error {
+	// caseID may also be the case's reference (NRM-YYYY-XXXXXX).
 	a, err := actor(ctx)
 	if err != nil {
 		return err
@@ -26,13 +27,25 @@ func (s *Service) Erase(ctx context.Context, caseID, reason string) error {
 	if reason == "" {
 		return nrm.Invalid("reason", "give the reason for the erasure (for example the request it answers)")
 	}
-	if !nrm.ValidID(caseID) {
-		if a.System {
-			return nrm.Invalid("case", "not a case id")
-		}
-		return nrm.NotFound("case")
-	}
+	caseID = strings.TrimSpace(caseID)
 	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+		if strings.HasPrefix(strings.ToUpper(caseID), "NRM-") {
+			// An admin works from the reference a case worker gives them.
+			id, err := tx.CaseIDByReference(ctx, caseID)
+			if err != nil {
+				if a.System {
+					return nrm.Invalid("case", "no case with this reference")
+				}
+				return err
+			}
+			caseID = id
+		}
+		if !nrm.ValidID(caseID) {
+			if a.System {
+				return nrm.Invalid("case", "not a case id or reference")
+			}
+			return nrm.NotFound("case")
+		}
 		var rec sqlstore.CaseRecord
 		if a.System {
 			rec, err = tx.Case(ctx, caseID)

@@ -282,3 +282,16 @@ func (tx *Tx) SetCasePartner(ctx context.Context, caseID, orgID string, scope nr
 	}
 	return nil
 }
+
+// CaseIDByReference finds a case by its human-readable reference.
+func (tx *Tx) CaseIDByReference(ctx context.Context, ref string) (string, error) {
+	var id string
+	err := tx.queryRow(ctx, "SELECT id FROM cases WHERE reference = ?", strings.ToUpper(strings.TrimSpace(ref))).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nrm.NotFound("case")
+	}
+	if err != nil {
+		return "", nrm.Internal(err)
+	}
+	return id, nil
+}

@@ -11,16 +11,23 @@ import (
 type casesView struct {
 	Items []nrm.CaseView
 	Next  string
+	Name  string
 }
 
 func (w *Web) casesPage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	f := service.CaseQuery{After: r.URL.Query().Get("after"), Limit: 50}
+	name := r.URL.Query().Get("name")
+	f := service.CaseQuery{After: r.URL.Query().Get("after"), Limit: 50, Name: name}
 	items, err := w.svc.Cases(r.Context(), f)
 	if err != nil {
+		if v, ok := formError(err); ok {
+			v.Data = casesView{Name: name}
+			w.render(rw, r, s, http.StatusUnprocessableEntity, "cases", v)
+			return
+		}
 		w.fail(rw, r, s, err)
 		return
 	}
-	v := casesView{Items: items}
+	v := casesView{Items: items, Name: name}
 	if len(items) == f.Limit {
 		v.Next = items[len(items)-1].ID
 	}
@@ -80,14 +87,40 @@ func (w *Web) createCase(rw http.ResponseWriter, r *http.Request, s service.Sess
 }
 
 type caseView struct {
-	Case nrm.CaseView
+	Case  nrm.CaseView
+	Notes []nrm.Note
 }
 
 func (w *Web) casePage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
+	w.renderCase(rw, r, s, http.StatusOK, view{})
+}
+
+// renderCase shows a case page; v may carry a form's errors.
+func (w *Web) renderCase(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, status int, v view) {
 	c, err := w.svc.Case(r.Context(), r.PathValue("id"))
 	if err != nil {
 		w.fail(rw, r, s, err)
 		return
 	}
-	w.render(rw, r, s, http.StatusOK, "case", view{Data: caseView{Case: c}})
+	notes, err := w.svc.Notes(r.Context(), c.ID)
+	if err != nil {
+		w.fail(rw, r, s, err)
+		return
+	}
+	v.Data = caseView{Case: c, Notes: notes}
+	w.render(rw, r, s, status, "case", v)
+}
+
+func (w *Web) addNote(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
+	in := nrm.NoteInput{Compartment: r.PostFormValue("compartment"), Text: r.PostFormValue("text")}
+	if _, err := w.svc.AddNote(r.Context(), r.PathValue("id"), in); err != nil {
+		if v, ok := formError(err); ok {
+			v.Form = map[string]string{"text": in.Text}
+			w.renderCase(rw, r, s, http.StatusUnprocessableEntity, v)
+			return
+		}
+		w.fail(rw, r, s, err)
+		return
+	}
+	http.Redirect(rw, r, "/cases/"+r.PathValue("id")+"#notes", http.StatusSeeOther)
 }

@@ -99,6 +99,11 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("GET /cases/new", w.signedIn(w.newCasePage))
 	handle("POST /cases", w.signedIn(w.createCase))
 	handle("GET /cases/{id}", w.signedIn(w.casePage))
+	handle("POST /cases/{id}/notes", w.signedIn(w.addNote))
+	handle("GET /admin/erase", w.signedIn(w.erasePage))
+	handle("POST /admin/erase", w.signedIn(w.erase))
+	handle("GET /audit", w.signedIn(w.auditPage))
+	handle("GET /flags", w.signedIn(w.flagsPage))
 	handle("GET /admin/users", w.signedIn(w.usersPage))
 	handle("POST /admin/users", w.signedIn(w.addUser))
 	handle("GET /admin/users/{id}", w.signedIn(w.userPage))
@@ -124,7 +129,7 @@ type view struct {
 	Data        any
 }
 
-type navPermissions struct{ Cases, Create, Admin bool }
+type navPermissions struct{ Cases, Create, Admin, Audit, Flags bool }
 
 func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, status int, page string, v view) {
 	v.L = localizerFor(r)
@@ -135,6 +140,8 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 			Cases:  nrm.Can(s.Actor, nrm.ActCaseList, nrm.Access{}),
 			Create: nrm.Can(s.Actor, nrm.ActCaseCreate, nrm.Access{}),
 			Admin:  nrm.Can(s.Actor, nrm.ActUserManage, nrm.Access{}),
+			Audit:  nrm.Can(s.Actor, nrm.ActAuditRead, nrm.Access{}),
+			Flags:  nrm.Can(s.Actor, nrm.ActFlagsOverview, nrm.Access{}),
 		}
 	} else {
 		v.Actor = nrm.Actor{}
@@ -359,6 +366,8 @@ func (w *Web) home(rw http.ResponseWriter, r *http.Request, s service.SessionInf
 		http.Redirect(rw, r, "/cases", http.StatusSeeOther)
 	case nrm.Can(s.Actor, nrm.ActUserManage, nrm.Access{}):
 		http.Redirect(rw, r, "/admin/users", http.StatusSeeOther)
+	case nrm.Can(s.Actor, nrm.ActAuditRead, nrm.Access{}):
+		http.Redirect(rw, r, "/audit", http.StatusSeeOther)
 	default:
 		w.render(rw, r, s, http.StatusOK, "home", view{})
 	}
