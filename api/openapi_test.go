@@ -1,0 +1,449 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/nrmproject/nrm"
+)
+
+// openAPIDoc is the embedded document as generic JSON.
+func openAPIDoc(t *testing.T) map[string]any {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	return doc
+}
+
+// servedRoutes registers the API on a fresh mux and returns its operations,
+// each once (Register may have run before, in other tests).
+func servedRoutes() []string {
+	(&API{}).Register(http.NewServeMux())
+	out := slices.Clone(routes)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+// operations returns every operation of the document by "METHOD path".
+func operations(t *testing.T, doc map[string]any) map[string]map[string]any {
+	t.Helper()
+	paths, _ := doc["paths"].(map[string]any)
+	out := map[string]map[string]any{}
+	for path, item := range paths {
+		ops, _ := item.(map[string]any)
+		for method, op := range ops {
+			if !slices.Contains(methods, method) {
+				continue
+			}
+			m, ok := op.(map[string]any)
+			if !ok {
+				t.Errorf("%s %s: not an object", method, path)
+				continue
+			}
+			out[strings.ToUpper(method)+" "+path] = m
+		}
+	}
+	return out
+}
+
+// Every operation the API registers is described in the OpenAPI document,
+// and the document describes nothing that is not served.
+func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.1") {
+		t.Fatalf("openapi %q", doc.OpenAPI)
+	}
+	described := map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if method == "parameters" || method == "summary" || method == "description" || method == "servers" {
+				continue
+			}
+			described[strings.ToUpper(method)+" "+path] = true
+		}
+	}
+	served := servedRoutes()
+	for _, r := range served {
+		if !described[r] {
+			t.Errorf("%s is served but not described", r)
+		}
+		delete(described, r)
+	}
+	for r := range described {
+		t.Errorf("%s is described but not served", r)
+	}
+	if len(served) < 3 {
+		t.Fatalf("only %d routes registered", len(served))
+	}
+}
+
+var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
+
+// Every operation has a unique operationId, a summary, a description, a 2xx
+// answer with content, the errors every authenticated call can give, its
+// path parameters declared, and (with a body) the answers to bad bodies.
+func TestOpenAPIOperations(t *testing.T) {
+	doc := openAPIDoc(t)
+	if sec, _ := doc["security"].([]any); len(sec) == 0 {
+		t.Errorf("no document-wide security requirement: every /api/v1 operation needs a bearer token")
+	}
+	ids := map[string]string{}
+	allowed := []string{"200", "201", "204", "400", "401", "403", "404", "409", "422", "429"}
+	for name, op := range operations(t, doc) {
+		id, _ := op["operationId"].(string)
+		if id == "" {
+			t.Errorf("%s: no operationId", name)
+		} else if other, dup := ids[id]; dup {
+			t.Errorf("%s: operationId %q is also %s's", name, id, other)
+		}
+		ids[id] = name
+		for _, key := range []string{"summary", "description"} {
+			if s, _ := op[key].(string); strings.TrimSpace(s) == "" {
+				t.Errorf("%s: no %s", name, key)
+			}
+		}
+		if sec, ok := op["security"].([]any); ok && len(sec) == 0 {
+			t.Errorf("%s: described as public, but every API operation needs a bearer token", name)
+		}
+		responses, _ := op["responses"].(map[string]any)
+		success := false
+		for code, r := range responses {
+			if !slices.Contains(allowed, code) {
+				t.Errorf("%s: response %s is not one the API gives", name, code)
+			}
+			r, _ := r.(map[string]any)
+			if code[0] == '2' {
+				success = true
+				if _, isRef := r["$ref"]; !isRef {
+					if c, _ := r["content"].(map[string]any); len(c) == 0 && code != "204" {
+						t.Errorf("%s: %s has no content", name, code)
+					}
+				}
+			} else if ref, _ := r["$ref"].(string); !strings.HasPrefix(ref, "#/components/responses/") {
+				t.Errorf("%s: error response %s should reference a shared error response (the Error body)", name, code)
+			}
+		}
+		if !success {
+			t.Errorf("%s: no 2xx response", name)
+		}
+		if responses["401"] == nil {
+			t.Errorf("%s: no 401 response (every operation needs a bearer token)", name)
+		}
+		if op["requestBody"] != nil {
+			for _, code := range []string{"400", "422"} {
+				if responses[code] == nil {
+					t.Errorf("%s: takes a body but has no %s response", name, code)
+				}
+			}
+		}
+
+		// Path parameters: each {name} declared once, required, in: path.
+		path := name[strings.Index(name, " ")+1:]
+		declared := map[string]bool{}
+		params, _ := op["parameters"].([]any)
+		for _, p := range params {
+			p := resolve(t, doc, p)
+			if p == nil {
+				continue
+			}
+			if p["in"] == "path" {
+				n, _ := p["name"].(string)
+				declared[n] = true
+				if p["required"] != true {
+					t.Errorf("%s: path parameter %s not required", name, n)
+				}
+			}
+			if s, _ := p["description"].(string); s == "" && p["in"] == "query" {
+				t.Errorf("%s: query parameter %v has no description", name, p["name"])
+			}
+		}
+		for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
+			if !declared[m[1]] {
+				t.Errorf("%s: path parameter {%s} not declared", name, m[1])
+			}
+			delete(declared, m[1])
+		}
+		for n := range declared {
+			t.Errorf("%s: declares path parameter %s that is not in the path", name, n)
+		}
+	}
+}
+
+// resolve returns v, or what it references when it is a {"$ref": ...}.
+func resolve(t *testing.T, doc map[string]any, v any) map[string]any {
+	t.Helper()
+	m, _ := v.(map[string]any)
+	if ref, ok := m["$ref"].(string); ok {
+		target, err := pointer(doc, ref)
+		if err != nil {
+			t.Errorf("%s: %v", ref, err)
+			return nil
+		}
+		m, _ = target.(map[string]any)
+	}
+	return m
+}
+
+// pointer resolves a local reference "#/a/b" within doc.
+func pointer(doc map[string]any, ref string) (any, error) {
+	rest, ok := strings.CutPrefix(ref, "#/")
+	if !ok {
+		return nil, fmt.Errorf("only local references are used")
+	}
+	var cur any = doc
+	for _, part := range strings.Split(rest, "/") {
+		part = strings.NewReplacer("~1", "/", "~0", "~").Replace(part)
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%q is not an object", part)
+		}
+		if cur, ok = m[part]; !ok {
+			return nil, fmt.Errorf("no %q", part)
+		}
+	}
+	return cur, nil
+}
+
+// Every $ref resolves, and every shared component is used.
+func TestOpenAPIReferencesResolve(t *testing.T) {
+	doc := openAPIDoc(t)
+	used := map[string]bool{}
+	var walk func(at string, v any)
+	walk = func(at string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if ref, ok := v["$ref"]; ok {
+				s, _ := ref.(string)
+				if _, err := pointer(doc, s); err != nil {
+					t.Errorf("%s: $ref %q: %v", at, ref, err)
+				}
+				used[s] = true
+			}
+			for k, x := range v {
+				walk(at+"/"+k, x)
+			}
+		case []any:
+			for i, x := range v {
+				walk(fmt.Sprintf("%s/%d", at, i), x)
+			}
+		}
+	}
+	walk("#", doc)
+	components, _ := doc["components"].(map[string]any)
+	for _, kind := range []string{"schemas", "responses", "parameters"} {
+		m, _ := components[kind].(map[string]any)
+		for name := range m {
+			if ref := "#/components/" + kind + "/" + name; !used[ref] && ref != "#/components/responses/Error" {
+				t.Errorf("%s is never used", ref)
+			}
+		}
+	}
+}
+
+// schema returns a component schema, or a property of one ("Error.error").
+func schema(t *testing.T, doc map[string]any, name string) map[string]any {
+	t.Helper()
+	parts := strings.Split(name, ".")
+	v, err := pointer(doc, "#/components/schemas/"+parts[0])
+	if err != nil {
+		t.Fatalf("schema %s: %v", name, err)
+	}
+	s, _ := v.(map[string]any)
+	for _, p := range parts[1:] {
+		props, _ := s["properties"].(map[string]any)
+		s = resolve(t, doc, props[p])
+	}
+	if s == nil {
+		t.Fatalf("schema %s: not an object", name)
+	}
+	return s
+}
+
+// jsonFields returns the JSON names of a struct's fields, and those without
+// omitempty (always present in what the API sends).
+func jsonFields(typ reflect.Type) (all, always []string) {
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" || !f.IsExported() {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = f.Name
+		}
+		all = append(all, name)
+		if !strings.Contains(","+opts+",", ",omitempty,") && !strings.Contains(","+opts+",", ",omitzero,") {
+			always = append(always, name)
+		}
+	}
+	sort.Strings(all)
+	sort.Strings(always)
+	return all, always
+}
+
+func schemaFields(s map[string]any) (props, required []string) {
+	m, _ := s["properties"].(map[string]any)
+	for p := range m {
+		props = append(props, p)
+	}
+	req, _ := s["required"].([]any)
+	for _, r := range req {
+		if r, ok := r.(string); ok {
+			required = append(required, r)
+		}
+	}
+	sort.Strings(props)
+	sort.Strings(required)
+	return props, required
+}
+
+func subset(a, b []string) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// The schemas hold exactly the fields of the structs the handlers encode
+// and decode: a field added to a struct and not to the document, or the
+// reverse, fails here. Fields without omitempty are required in answers.
+func TestOpenAPISchemasMatchStructs(t *testing.T) {
+	doc := openAPIDoc(t)
+	answers := []struct {
+		schema string
+		typ    any
+		// part: the schema describes some of the struct's fields (one
+		// struct serves two answers).
+		part bool
+	}{
+		{"Case", caseJSON{}, false},
+		{"Person", personJSON{}, false},
+		{"Encounter", encounterJSON{}, false},
+		{"Flag", flagJSON{}, false},
+		{"Organisation", orgJSON{}, false},
+		{"Note", noteJSON{}, false},
+		{"AuditEntry", auditEntryJSON{}, false},
+		{"CaseList", listJSON{}, false},
+		{"Error", errorBody{}, false},
+		{"Error.error", errorDetail{}, false},
+		{"InclusionProof", proofJSON{}, true},
+		{"ConsistencyProof", proofJSON{}, true},
+	}
+	for _, a := range answers {
+		s := schema(t, doc, a.schema)
+		props, required := schemaFields(s)
+		all, always := jsonFields(reflect.TypeOf(a.typ))
+		if a.part {
+			if !subset(props, all) {
+				t.Errorf("%s: properties %v, but %T has only %v", a.schema, props, a.typ, all)
+			}
+		} else if !slices.Equal(props, all) {
+			t.Errorf("%s: properties %v, but %T sends %v", a.schema, props, a.typ, all)
+		}
+		if !subset(always, required) {
+			t.Errorf("%s: required %v, but %T always sends %v", a.schema, required, a.typ, always)
+		}
+		if !subset(required, props) {
+			t.Errorf("%s: requires %v, not all of them properties", a.schema, required)
+		}
+		if !a.part && !slices.Equal(required, always) {
+			t.Errorf("%s: required %v, but %T omits all but %v when empty", a.schema, required, a.typ, always)
+		}
+	}
+
+	// Request bodies: the decoder refuses unknown fields, so the schemas
+	// say additionalProperties: false and name every field.
+	inputs := []struct {
+		schema string
+		typ    any
+	}{
+		{"CaseInput", nrm.CaseInput{}},
+		{"PersonInput", nrm.PersonInput{}},
+		{"EncounterInput", nrm.EncounterInput{}},
+		{"NoteInput", nrm.NoteInput{}},
+		{"EraseInput", eraseInput{}},
+	}
+	for _, in := range inputs {
+		s := schema(t, doc, in.schema)
+		props, required := schemaFields(s)
+		all, _ := jsonFields(reflect.TypeOf(in.typ))
+		if !slices.Equal(props, all) {
+			t.Errorf("%s: properties %v, but %T takes %v", in.schema, props, in.typ, all)
+		}
+		if !subset(required, props) {
+			t.Errorf("%s: requires %v, not all of them properties", in.schema, required)
+		}
+		if s["additionalProperties"] != false {
+			t.Errorf("%s: additionalProperties must be false (unknown fields are a 400)", in.schema)
+		}
+	}
+}
+
+func enum(t *testing.T, doc map[string]any, name string) []string {
+	t.Helper()
+	var out []string
+	vs, _ := schema(t, doc, name)["enum"].([]any)
+	for _, v := range vs {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// The value lists are the domain's, in its order.
+func TestOpenAPIValueLists(t *testing.T) {
+	doc := openAPIDoc(t)
+	for _, tc := range []struct {
+		schema string
+		want   []string
+	}{
+		{"State", strs(nrm.States)},
+		{"ExploitationType", nrm.ExploitationTypes},
+		{"Sex", nrm.Sexes},
+		{"Compartment", strs(nrm.Compartments)},
+		{"OrgKind", strs(nrm.OrgKinds)},
+		{"Role", strs(nrm.Roles)},
+		{"FlagKind", []string{nrm.FlagPossibleDuplicate, nrm.FlagPossibleRetrafficking}},
+		{"Error.error.code", []string{nrm.CodeInvalid, nrm.CodeUnauthorized, nrm.CodeForbidden, nrm.CodeNotFound,
+			nrm.CodeConflict, nrm.CodeThrottled, nrm.CodeInternal}},
+	} {
+		if got := enum(t, doc, tc.schema); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: enum %v, want %v", tc.schema, got, tc.want)
+		}
+	}
+	// A case's relation is one the policy knows (never "none": such a case is not shown).
+	for _, r := range enum(t, doc, "Relation") {
+		if !slices.Contains(nrm.Relations, nrm.Relation(r)) || r == string(nrm.RelNone) {
+			t.Errorf("Relation: %q", r)
+		}
+	}
+}
