@@ -21,8 +21,11 @@ import (
 //go:embed openapi.json
 var openAPI []byte
 
-// maxBody bounds request bodies; nothing in the API needs more.
-const maxBody = 1 << 20
+// maxBody bounds request bodies; only a bulk import needs more.
+const (
+	maxBody       = 1 << 20
+	maxImportBody = 16 << 20
+)
 
 // API serves the JSON endpoints.
 type API struct {
@@ -41,6 +44,7 @@ func (a *API) Register(mux *http.ServeMux) {
 		w.Write(openAPI)
 	})
 	a.handle(mux, "POST /api/v1/cases", a.createCase)
+	a.handle(mux, "POST /api/v1/cases/import", a.importCases)
 	a.handle(mux, "GET /api/v1/cases", a.listCases)
 	a.handle(mux, "GET /api/v1/cases/{id}", a.getCase)
 	a.handle(mux, "POST /api/v1/cases/{id}/notes", a.addNote)
@@ -161,11 +165,13 @@ func (m *malformedError) Unwrap() error { return m.err }
 
 // decode reads one JSON object into v: at most maxBody bytes, no unknown
 // fields, nothing after it. Its errors name the field.
-func decode(r *http.Request, v any) error {
+func decode(r *http.Request, v any) error { return decodeLimit(r, v, maxBody) }
+
+func decodeLimit(r *http.Request, v any, limit int64) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return &malformedError{nrm.Invalid("body", "send JSON with Content-Type: application/json")}
 	}
-	return decodeJSON(http.MaxBytesReader(nil, r.Body, maxBody), v)
+	return decodeJSON(http.MaxBytesReader(nil, r.Body, limit), v)
 }
 
 func decodeJSON(body io.Reader, v any) error {
@@ -201,7 +207,7 @@ func jsonError(err error) *nrm.Error {
 		}
 		return nrm.Invalid(field, "must be %s, not %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
 	case errors.As(err, &tooBig):
-		return nrm.Invalid("body", "larger than %d bytes", maxBody)
+		return nrm.Invalid("body", "larger than %d bytes", tooBig.Limit)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		field := name

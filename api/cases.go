@@ -113,3 +113,24 @@ func (a *API) listCases(w http.ResponseWriter, r *http.Request) (int, any, error
 	}
 	return http.StatusOK, out, nil
 }
+
+type importJSON struct {
+	Cases []nrm.CaseInput `json:"cases"`
+}
+
+// importCases creates up to service.MaxImport cases in one transaction.
+func (a *API) importCases(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var in importJSON
+	if err := decodeLimit(r, &in, maxImportBody); err != nil {
+		return 0, nil, err
+	}
+	views, err := a.svc.CreateCases(r.Context(), in.Cases)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := listJSON{Items: make([]caseJSON, 0, len(views))}
+	for _, v := range views {
+		out.Items = append(out.Items, toCaseJSON(v))
+	}
+	return http.StatusCreated, out, nil
+}

@@ -344,6 +344,7 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"Note", noteJSON{}, false},
 		{"AuditEntry", auditEntryJSON{}, false},
 		{"CaseList", listJSON{}, false},
+		{"CaseImportResult", listJSON{}, true},
 		{"Error", errorBody{}, false},
 		{"Error.error", errorDetail{}, false},
 		{"InclusionProof", proofJSON{}, true},
@@ -378,6 +379,7 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		typ    any
 	}{
 		{"CaseInput", nrm.CaseInput{}},
+		{"CaseImport", importJSON{}},
 		{"PersonInput", nrm.PersonInput{}},
 		{"EncounterInput", nrm.EncounterInput{}},
 		{"NoteInput", nrm.NoteInput{}},

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"image/png"
 	"log/slog"
 	"net/url"
@@ -130,7 +131,7 @@ func (s *Service) Session(ctx context.Context, token string) (SessionInfo, error
 	}
 	hash := tokenHash(token)
 	var sess sqlstore.Session
-	err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.store.ReadOne(ctx, func(tx *sqlstore.Tx) error {
 		var err error
 		sess, err = tx.Session(ctx, hash)
 		return err
@@ -436,13 +437,18 @@ func (s *Service) dataKey(ctx context.Context, tx *sqlstore.Tx, id string, creat
 	if stored.Wrapped == nil {
 		return keyring.DataKey{}, errErased
 	}
-	dk, err := s.keys.Unwrap(stored.Wrapped, keyring.AD("data_keys", "wrapped", id))
+	return s.unwrap(id, stored.Wrapped)
+}
+
+// unwrap opens a wrapped data key.
+func (s *Service) unwrap(id string, wrapped []byte) (keyring.DataKey, error) {
+	dk, err := s.keys.Unwrap(wrapped, keyring.AD("data_keys", "wrapped", id))
 	if errors.Is(err, keyring.ErrUnknownKeyVersion) && s.keys.Reload() == nil {
 		// Another process rotated the keys: pick up the new version.
-		dk, err = s.keys.Unwrap(stored.Wrapped, keyring.AD("data_keys", "wrapped", id))
+		dk, err = s.keys.Unwrap(wrapped, keyring.AD("data_keys", "wrapped", id))
 	}
 	if err != nil {
-		return keyring.DataKey{}, nrm.Internal(err)
+		return keyring.DataKey{}, nrm.Internal(fmt.Errorf("data key %s: %w", id, err))
 	}
 	return dk, nil
 }
@@ -504,7 +510,7 @@ func (s *Service) TokenActor(ctx context.Context, token string) (nrm.Actor, erro
 		return nrm.Actor{}, nrm.Unauthorized("invalid or expired token")
 	}
 	var u sqlstore.UserRecord
-	err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.store.ReadOne(ctx, func(tx *sqlstore.Tx) error {
 		var err error
 		u, err = tx.TokenUser(ctx, tokenHash(token))
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/nrmproject/nrm"
@@ -15,49 +16,80 @@ import (
 // CreateCase records a possible victim met by the actor's organisation.
 // Every identifying field is sealed under a new data key of the person's own.
 func (s *Service) CreateCase(ctx context.Context, in nrm.CaseInput) (nrm.CaseView, error) {
+	views, err := s.CreateCases(ctx, []nrm.CaseInput{in})
+	if err != nil {
+		return nrm.CaseView{}, err
+	}
+	return views[0], nil
+}
+
+// MaxImport bounds one call of CreateCases.
+const MaxImport = 5000
+
+// CreateCases records several cases in one transaction: all or none. It is
+// how an NRM moves its spreadsheets in. A bad row is named by its index.
+func (s *Service) CreateCases(ctx context.Context, inputs []nrm.CaseInput) ([]nrm.CaseView, error) {
 	a, err := s.allow(ctx, nrm.ActCaseCreate)
 	if err != nil {
-		return nrm.CaseView{}, err
+		return nil, err
 	}
-	c, err := in.Validate(s.Today())
-	if err != nil {
-		return nrm.CaseView{}, err
+	if len(inputs) == 0 || len(inputs) > MaxImport {
+		return nil, nrm.Invalid("cases", "between 1 and %d cases at a time", MaxImport)
 	}
-	var flags []nrm.Flag
+	today := s.Today()
+	cases := make([]nrm.Case, len(inputs))
+	for i, in := range inputs {
+		if cases[i], err = in.Validate(today); err != nil {
+			if len(inputs) > 1 {
+				e := *nrm.AsError(err)
+				e.Field = "cases[" + strconv.Itoa(i) + "]." + e.Field
+				return nil, &e
+			}
+			return nil, err
+		}
+	}
+	views := make([]nrm.CaseView, len(cases))
+	acc := nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}
 	for attempt := 0; ; attempt++ {
 		err = s.write(ctx, func(tx *sqlstore.Tx) error {
-			c.ID, c.Person.ID = nrm.NewID(), nrm.NewID()
-			c.Reference = nrm.NewReference(tx.Now.Year())
-			c.OrgID, c.CreatedBy, c.CreatedAt, c.UpdatedAt, c.Version = a.OrgID, a.UserID, tx.Now, tx.Now, 1
-			dk, err := s.newDataKey(ctx, tx, c.Person.ID)
-			if err != nil {
-				return err
+			entries := make([]auditlog.Entry, 0, len(cases))
+			for i := range cases {
+				c := &cases[i]
+				c.ID, c.Person.ID = nrm.NewID(), nrm.NewID()
+				c.Reference = nrm.NewReference(tx.Now.Year())
+				c.OrgID, c.CreatedBy, c.CreatedAt, c.UpdatedAt, c.Version = a.OrgID, a.UserID, tx.Now, tx.Now, 1
+				dk, err := s.newDataKey(ctx, tx, c.Person.ID)
+				if err != nil {
+					return err
+				}
+				rec := sealCase(dk, *c)
+				if err := tx.InsertPerson(ctx, rec.Person); err != nil {
+					return err
+				}
+				if err := tx.InsertCase(ctx, rec); err != nil {
+					return err
+				}
+				flagEntries, err := s.indexPerson(ctx, tx, *c)
+				if err != nil {
+					return err
+				}
+				flags, err := s.flagsFor(ctx, tx, c.ID, a.OrgID)
+				if err != nil {
+					return err
+				}
+				views[i] = nrm.CaseView{Case: *c, Access: acc, Readable: readable(a, acc), Flags: flags}
+				entries = append(append(entries, s.entry(ctx, "case.create", "case/"+c.ID, outcomeOK, "")), flagEntries...)
 			}
-			rec := sealCase(dk, c)
-			if err := tx.InsertPerson(ctx, rec.Person); err != nil {
-				return err
-			}
-			if err := tx.InsertCase(ctx, rec); err != nil {
-				return err
-			}
-			flagEntries, err := s.indexPerson(ctx, tx, c)
-			if err != nil {
-				return err
-			}
-			if flags, err = s.flagsFor(ctx, tx, c.ID, a.OrgID); err != nil {
-				return err
-			}
-			return s.record(ctx, tx, append([]auditlog.Entry{s.entry(ctx, "case.create", "case/"+c.ID, outcomeOK, "")}, flagEntries...)...)
+			return s.record(ctx, tx, entries...)
 		})
 		if !sqlstore.IsDuplicateReference(err) || attempt == 4 {
 			break
 		}
 	}
 	if err != nil {
-		return nrm.CaseView{}, err
+		return nil, err
 	}
-	acc := nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}
-	return nrm.CaseView{Case: c, Access: acc, Readable: readable(a, acc), Flags: flags}, nil
+	return views, nil
 }
 
 // readable is the set of compartments the actor may read on a case.
@@ -83,17 +115,7 @@ func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
 	}
 	var view nrm.CaseView
 	err = s.read(ctx, func(tx *sqlstore.Tx) error {
-		acc, err := tx.CaseAccess(ctx, id, a.OrgID)
-		if err != nil {
-			return err
-		}
-		if !nrm.Can(a, nrm.ActCaseView, acc) {
-			if acc.Relation == nrm.RelNone {
-				return s.deny(ctx, a, nrm.ActCaseView, "case/"+id, nrm.NotFound("case"))
-			}
-			return s.deny(ctx, a, nrm.ActCaseView, "case/"+id, nrm.Forbidden("your role may not read cases"))
-		}
-		rec, err := tx.Case(ctx, id)
+		rec, acc, err := s.caseFor(ctx, tx, a, id, nrm.ActCaseView)
 		if err != nil {
 			return err
 		}
@@ -169,7 +191,7 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 			return err
 		}
 		for _, rec := range recs {
-			acc, err := tx.CaseAccess(ctx, rec.ID, a.OrgID)
+			acc, err := tx.AccessTo(ctx, rec.ID, rec.OrgID, a.OrgID)
 			if err != nil {
 				return err
 			}
@@ -206,11 +228,11 @@ func (s *Service) openCase(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, ac
 	if !v.Readable.Has(nrm.Identity) || v.Person.Erased {
 		return v, nil
 	}
-	dk, err := s.dataKey(ctx, tx, rec.Person.ID, false)
-	if errors.Is(err, errErased) {
+	if rec.PersonKey == nil {
 		v.Person.Erased = true
 		return v, nil
 	}
+	dk, err := s.unwrap(rec.Person.ID, rec.PersonKey)
 	if err != nil {
 		return v, err
 	}

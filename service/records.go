@@ -233,9 +233,15 @@ func (s *Service) caseFor(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, cas
 	if !nrm.ValidID(caseID) {
 		return sqlstore.CaseRecord{}, nrm.Access{}, nrm.NotFound("case")
 	}
-	acc, err := tx.CaseAccess(ctx, caseID, a.OrgID)
-	if err != nil {
-		return sqlstore.CaseRecord{}, acc, err
+	rec, err := tx.Case(ctx, caseID)
+	acc := nrm.Access{Relation: nrm.RelNone}
+	switch {
+	case err == nil:
+		if acc, err = tx.AccessTo(ctx, caseID, rec.OrgID, a.OrgID); err != nil {
+			return rec, acc, err
+		}
+	case nrm.ErrorCode(err) != nrm.CodeNotFound:
+		return rec, acc, err
 	}
 	if !nrm.Can(a, act, acc) {
 		if acc.Relation == nrm.RelNone {
@@ -243,6 +249,5 @@ func (s *Service) caseFor(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, cas
 		}
 		return sqlstore.CaseRecord{}, acc, s.deny(ctx, a, act, "case/"+caseID, nrm.Forbidden("your role may not do this on this case"))
 	}
-	rec, err := tx.Case(ctx, caseID)
-	return rec, acc, err
+	return rec, acc, nil
 }

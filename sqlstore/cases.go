@@ -116,12 +116,17 @@ type CaseRecord struct {
 	nrm.Case
 	EncounterPlace []byte
 	Person         PersonRecord
+	// PersonKey is the person's wrapped data key, nil once destroyed.
+	PersonKey []byte
 }
 
 const caseColumns = `c.id, c.reference, c.org_id, c.person_id, c.state, c.child, c.encounter_date, c.encounter_place,
 	c.encounter_country, c.exploitation_types, c.created_by, c.created_at, c.updated_at, c.version,
 	p.given_name, p.family_name, p.aliases, p.date_of_birth, p.contact, p.age_uncertain, p.sex, p.citizenship,
-	p.erased_at, p.created_at, p.version`
+	p.erased_at, p.created_at, p.version, k.wrapped`
+
+// caseFrom joins a case with its person and the person's wrapped key.
+const caseFrom = " FROM cases c JOIN persons p ON p.id = c.person_id LEFT JOIN data_keys k ON k.id = c.person_id"
 
 func scanCase(row interface{ Scan(...any) error }) (CaseRecord, error) {
 	var c CaseRecord
@@ -130,7 +135,7 @@ func scanCase(row interface{ Scan(...any) error }) (CaseRecord, error) {
 	err := row.Scan(&c.ID, &c.Reference, &c.OrgID, &c.Person.ID, &c.State, &c.Child, &encDate, &c.EncounterPlace,
 		&c.Encounter.Country, &types, &c.CreatedBy, &created, &updatedAt, &c.Version,
 		&c.Person.GivenName, &c.Person.FamilyName, &c.Person.Aliases, &c.Person.DateOfBirth, &c.Person.Contact,
-		&c.Person.AgeUncertain, &c.Person.Sex, &citizenship, &erased, &pCreated, &c.Person.Version)
+		&c.Person.AgeUncertain, &c.Person.Sex, &citizenship, &erased, &pCreated, &c.Person.Version, &c.PersonKey)
 	if err != nil {
 		return c, err
 	}
@@ -172,7 +177,7 @@ func IsDuplicateReference(err error) bool { return errors.Is(err, errDuplicateRe
 
 // Case returns one case with its person.
 func (tx *Tx) Case(ctx context.Context, id string) (CaseRecord, error) {
-	c, err := scanCase(tx.queryRow(ctx, "SELECT "+caseColumns+" FROM cases c JOIN persons p ON p.id = c.person_id WHERE c.id = ?", id))
+	c, err := scanCase(tx.queryRow(ctx, "SELECT "+caseColumns+caseFrom+" WHERE c.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, nrm.NotFound("case")
 	}
@@ -202,7 +207,7 @@ func (tx *Tx) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	q := "SELECT " + caseColumns + " FROM cases c JOIN persons p ON p.id = c.person_id WHERE " + involvedClause
+	q := "SELECT " + caseColumns + caseFrom + " WHERE " + involvedClause
 	args := []any{f.OrgID, f.OrgID}
 	if f.State != "" {
 		q += " AND c.state = ?"
@@ -254,11 +259,16 @@ func (tx *Tx) CaseAccess(ctx context.Context, caseID, orgID string) (nrm.Access,
 	if err != nil {
 		return nrm.Access{}, nrm.Internal(err)
 	}
+	return tx.AccessTo(ctx, caseID, owner, orgID)
+}
+
+// AccessTo is CaseAccess for a case already read (its owner known).
+func (tx *Tx) AccessTo(ctx context.Context, caseID, owner, orgID string) (nrm.Access, error) {
 	if owner == orgID {
 		return nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}, nil
 	}
 	var scope int
-	err = tx.queryRow(ctx, "SELECT scope FROM case_partners WHERE case_id = ? AND org_id = ?", caseID, orgID).Scan(&scope)
+	err := tx.queryRow(ctx, "SELECT scope FROM case_partners WHERE case_id = ? AND org_id = ?", caseID, orgID).Scan(&scope)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nrm.Access{Relation: nrm.RelNone}, nil
 	}

@@ -48,6 +48,18 @@ type Store struct {
 
 	mu      sync.Mutex
 	rebound map[string]string
+
+	stmts      map[stmtKey]*sql.Stmt // SQLite's prepared statements, per pool
+	pending    map[stmtKey]struct{}
+	prepare    chan stmtKey
+	prepDone   chan struct{}
+	prepClosed bool
+}
+
+// stmtKey names a prepared statement of one pool.
+type stmtKey struct {
+	db    *sql.DB
+	query string
 }
 
 // Options tune a store. The zero value is fine.
@@ -61,7 +73,9 @@ type Options struct {
 // Open connects to dsn, or to dataDir/nrm.db when dsn is empty, and runs
 // the migrations that are missing.
 func Open(ctx context.Context, dsn, dataDir string, opt Options) (*Store, error) {
-	s := &Store{now: opt.Now, rebound: map[string]string{}}
+	s := &Store{now: opt.Now, rebound: map[string]string{}, stmts: map[stmtKey]*sql.Stmt{},
+		pending: map[stmtKey]struct{}{}, prepare: make(chan stmtKey, 64), prepDone: make(chan struct{})}
+	go s.preparer()
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -164,6 +178,19 @@ func (s *Store) Path() string { return s.path }
 
 func (s *Store) Close() error {
 	var errs []error
+	s.mu.Lock()
+	if !s.prepClosed {
+		s.prepClosed = true
+		close(s.prepare)
+	}
+	s.mu.Unlock()
+	<-s.prepDone
+	s.mu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = map[stmtKey]*sql.Stmt{}
+	s.mu.Unlock()
 	if s.read != nil && s.read != s.write {
 		errs = append(errs, s.read.Close())
 	}
@@ -179,9 +206,17 @@ func (s *Store) Now() time.Time { return s.now() }
 // Tx is one transaction. Now is fixed when it begins, so every row it
 // writes carries the same time and deadlines computed inside agree.
 type Tx struct {
-	tx  *sql.Tx
+	tx  querier
+	db  *sql.DB
 	s   *Store
 	Now time.Time
+}
+
+// querier is a *sql.Tx, or the read pool itself for a single statement.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // Write runs fn in a read-write transaction and commits when fn returns nil.
@@ -194,13 +229,20 @@ func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
 	return s.run(ctx, s.read, true, fn)
 }
 
+// ReadOne runs fn, which must issue a single statement, without a
+// transaction: one statement is consistent by itself, and the hottest
+// lookups (a token, a session) then cost no BEGIN and COMMIT.
+func (s *Store) ReadOne(ctx context.Context, fn func(*Tx) error) error {
+	return fn(&Tx{tx: s.read, db: s.read, s: s, Now: s.now().UTC().Truncate(time.Microsecond)})
+}
+
 func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx) error) error {
 	opts := &sql.TxOptions{ReadOnly: readOnly && s.engine == Postgres}
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return nrm.Internal(fmt.Errorf("begin: %w", err))
 	}
-	tx := &Tx{tx: sqlTx, s: s, Now: s.now().UTC().Truncate(time.Microsecond)}
+	tx := &Tx{tx: sqlTx, db: db, s: s, Now: s.now().UTC().Truncate(time.Microsecond)}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -240,15 +282,80 @@ func (s *Store) rebind(q string) string {
 	return s.rebound[q]
 }
 
+// On SQLite, parsing a statement costs more than running it, and the
+// driver prepares anew on every call; so statements are prepared once per
+// pool and then reused on each connection (database/sql keeps one prepared
+// copy per connection, made on the transaction's own connection). The
+// first preparation needs a connection of its own, which a transaction
+// must never wait for (SQLite has one writer connection), so it is done by
+// a goroutine that holds none; until then the query runs unprepared.
+// PostgreSQL's driver caches prepared statements itself.
+func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	key := stmtKey{tx.db, q}
+	tx.s.mu.Lock()
+	st, ok := tx.s.stmts[key]
+	if !ok && !tx.s.prepClosed && len(tx.s.stmts) < maxStmts {
+		if _, pending := tx.s.pending[key]; !pending {
+			select {
+			case tx.s.prepare <- key:
+				tx.s.pending[key] = struct{}{}
+			default:
+			}
+		}
+	}
+	tx.s.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	if sqlTx, ok := tx.tx.(*sql.Tx); ok {
+		return sqlTx.StmtContext(ctx, st)
+	}
+	return st
+}
+
+// maxStmts bounds the prepared statements kept (queries built from
+// filters vary).
+const maxStmts = 512
+
+func (s *Store) preparer() {
+	defer close(s.prepDone)
+	for key := range s.prepare {
+		st, err := key.db.PrepareContext(context.Background(), key.query)
+		s.mu.Lock()
+		delete(s.pending, key)
+		if err == nil && !s.prepClosed {
+			s.stmts[key] = st
+		} else if err == nil {
+			st.Close()
+		}
+		s.mu.Unlock()
+	}
+}
+
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if tx.s.engine == SQLite {
+		if st := tx.stmt(ctx, q); st != nil {
+			return st.ExecContext(ctx, args...)
+		}
+	}
 	return tx.tx.ExecContext(ctx, tx.s.rebind(q), args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if tx.s.engine == SQLite {
+		if st := tx.stmt(ctx, q); st != nil {
+			return st.QueryContext(ctx, args...)
+		}
+	}
 	return tx.tx.QueryContext(ctx, tx.s.rebind(q), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if tx.s.engine == SQLite {
+		if st := tx.stmt(ctx, q); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
 	return tx.tx.QueryRowContext(ctx, tx.s.rebind(q), args...)
 }
 

@@ -37,6 +37,8 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 		return fmt.Errorf("audit log verification failed: %w", err)
 	}
+	elapsed := time.Since(start)
+	fmt.Fprintf(stderr, "verified %d entries in %.2fs (%.0f entries/s)\n", res.Size, elapsed.Seconds(), float64(res.Size)/elapsed.Seconds())
 	fmt.Fprintf(stdout, "ok %d entries root %s\n", res.Size, hex.EncodeToString(res.Root))
 	return nil
 }

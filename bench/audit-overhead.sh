@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The cost of audit and encryption on GET /api/v1/cases/{id}: the same load
+# (32 clients) against the foundation build (commit 7f46a2f: no audit log;
+# it already sealed personal fields) and against this build, alternated
+# twice in one run so that both see the same machine.
+#   bench/audit-overhead.sh [sqlite|postgres]
+source "$(dirname "$0")/lib.sh"
+engine=${1:-sqlite}
+: "${CLIENTS:=32}" "${DURATION:=20s}" "${WARMUP:=3s}"
+foundation=7f46a2f
+mkdir -p "$work/foundation"
+git archive "$foundation" | tar -x -C "$work/foundation"
+(cd "$work/foundation" && go build -o "$work/nrm-foundation" ./cmd/nrm)
+go build -o "$work/nrm-current" ./cmd/nrm
+for round in 1 2; do
+  for build in foundation current; do
+    start_nrm "$engine" "$work/nrm-$build"
+    id=$(new_case)
+    "$work/load" -label "$engine $build round $round" -url "$url/api/v1/cases/$id" -token "$token" \
+      -c "$CLIENTS" -d "$DURATION" -warmup "$WARMUP" | tee -a "$work/results"
+    stop_nrm
+  done
+done
+awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) { split($i, a, "="); sum[$2] += a[2]; n[$2]++ } }
+  END { f = sum["foundation"] / n["foundation"]; c = sum["current"] / n["current"];
+        printf "mean rps: foundation %.0f, audited and decrypted %.0f: %.0f%% of the foundation\n", f, c, 100 * c / f }' "$work/results"
