@@ -208,11 +208,17 @@ func queryTime(s, field string) (time.Time, error) {
 	return d.Time(), nil
 }
 
-type proofJSON struct {
+type inclusionJSON struct {
 	Size       uint64   `json:"size"`
-	Index      uint64   `json:"index,omitempty"`
-	From       uint64   `json:"from,omitempty"`
-	LeafHash   string   `json:"leaf_hash,omitempty"`
+	Index      uint64   `json:"index"`
+	LeafHash   string   `json:"leaf_hash"`
+	Hashes     []string `json:"hashes"`
+	Checkpoint string   `json:"checkpoint"`
+}
+
+type consistencyJSON struct {
+	Size       uint64   `json:"size"`
+	From       uint64   `json:"from"`
 	Hashes     []string `json:"hashes"`
 	Checkpoint string   `json:"checkpoint"`
 }
@@ -247,7 +253,7 @@ func (a *API) inclusionProof(w http.ResponseWriter, r *http.Request) (int, any, 
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, proofJSON{Size: p.Size, Index: p.Index, LeafHash: base64.StdEncoding.EncodeToString(p.LeafHash),
+	return http.StatusOK, inclusionJSON{Size: p.Size, Index: p.Index, LeafHash: base64.StdEncoding.EncodeToString(p.LeafHash),
 		Hashes: encodeHashes(p.Hashes), Checkpoint: string(p.Checkpoint)}, nil
 }
 
@@ -265,5 +271,5 @@ func (a *API) consistencyProof(w http.ResponseWriter, r *http.Request) (int, any
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, proofJSON{Size: p.Size, From: p.Index, Hashes: encodeHashes(p.Hashes), Checkpoint: string(p.Checkpoint)}, nil
+	return http.StatusOK, consistencyJSON{Size: p.Size, From: p.Index, Hashes: encodeHashes(p.Hashes), Checkpoint: string(p.Checkpoint)}, nil
 }

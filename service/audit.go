@@ -46,6 +46,9 @@ func (s *Service) record(ctx context.Context, tx *sqlstore.Tx, entries ...auditl
 // committed together (group commit), one transaction and one signed
 // checkpoint per batch.
 func (s *Service) recordRead(ctx context.Context, entries ...auditlog.Entry) error {
+	if BenchBaseline {
+		return nil
+	}
 	return s.committer.append(ctx, entries)
 }
 

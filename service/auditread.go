@@ -67,7 +67,7 @@ func (s *Service) InclusionProof(ctx context.Context, index, size uint64) (Proof
 	}
 	p := Proof{Size: size, Index: index}
 	err := s.read(ctx, func(tx *sqlstore.Tx) error {
-		cp, leaves, err := s.proofBasis(ctx, tx, size)
+		cp, leaves, err := s.proofBasis(ctx, tx, size, "size")
 		if err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ func (s *Service) ConsistencyProof(ctx context.Context, from, to uint64) (Proof,
 		if _, err := tx.CheckpointAt(ctx, from); err != nil {
 			return nrm.Invalid("from", "no checkpoint was signed at size %d", from)
 		}
-		cp, leaves, err := s.proofBasis(ctx, tx, to)
+		cp, leaves, err := s.proofBasis(ctx, tx, to, "to")
 		if err != nil {
 			return err
 		}
@@ -106,13 +106,13 @@ func (s *Service) ConsistencyProof(ctx context.Context, from, to uint64) (Proof,
 // maxProofSize bounds the work of one proof request (it rehashes the leaves).
 const maxProofSize = 5_000_000
 
-func (s *Service) proofBasis(ctx context.Context, tx *sqlstore.Tx, size uint64) ([]byte, [][]byte, error) {
+func (s *Service) proofBasis(ctx context.Context, tx *sqlstore.Tx, size uint64, field string) ([]byte, [][]byte, error) {
 	if size > maxProofSize {
-		return nil, nil, nrm.Invalid("size", "proofs are served for trees of at most %d entries", maxProofSize)
+		return nil, nil, nrm.Invalid(field, "proofs are served for trees of at most %d entries", maxProofSize)
 	}
 	cp, err := tx.CheckpointAt(ctx, size)
 	if nrm.ErrorCode(err) == nrm.CodeNotFound {
-		return nil, nil, nrm.Invalid("size", "no checkpoint was signed at size %d", size)
+		return nil, nil, nrm.Invalid(field, "no checkpoint was signed at size %d", size)
 	}
 	if err != nil {
 		return nil, nil, err

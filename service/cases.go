@@ -225,7 +225,7 @@ func (s *Service) openCase(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, ac
 	v := nrm.CaseView{Case: rec.Case, Access: acc, Readable: readable(a, acc)}
 	v.Person = nrm.Person{ID: rec.Person.ID, Sex: rec.Person.Sex, Citizenship: rec.Person.Citizenship,
 		AgeUncertain: rec.Person.AgeUncertain, Erased: !rec.Person.ErasedAt.IsZero()}
-	if !v.Readable.Has(nrm.Identity) || v.Person.Erased {
+	if !v.Readable.Has(nrm.Identity) || v.Person.Erased || BenchBaseline {
 		return v, nil
 	}
 	if rec.PersonKey == nil {

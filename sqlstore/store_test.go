@@ -2,12 +2,14 @@ package sqlstore_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/auditlog"
 	"github.com/nrmproject/nrm/sqlstore"
 	"github.com/nrmproject/nrm/sqlstore/storetest"
 )
@@ -436,5 +438,51 @@ func TestRollbackWritesNothing(t *testing.T) {
 			}
 			return nil
 		})
+	})
+}
+
+func TestAuditEntriesFilterByTime(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, e sqlstore.Engine) {
+		clock := storetest.NewClock(time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC))
+		s := storetest.MustOpen(t, e, sqlstore.Options{Now: clock.Now})
+		key := ed25519.NewKeyFromSeed(make([]byte, 32))
+		signer, err := auditlog.NewSigner("nrm.audit/test", key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// One batch a day for ten days, three entries each.
+		for day := 0; day < 10; day++ {
+			at := clock.Now()
+			mustWrite(t, s, func(tx *sqlstore.Tx) error {
+				var es []auditlog.Entry
+				for i := 0; i < 3; i++ {
+					es = append(es, auditlog.Entry{Time: at, Actor: "u", Action: "case.read", Object: "case/x", Outcome: "ok"})
+				}
+				_, err := tx.AppendAudit(ctx, signer, es)
+				return err
+			})
+			clock.Advance(24 * time.Hour)
+		}
+		day := func(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
+		for _, tc := range []struct {
+			name     string
+			from, to time.Time
+			want     int
+		}{
+			{"from a day on", day(8), time.Time{}, 9},
+			{"until a day", time.Time{}, day(3), 6},
+			{"one day", day(5), day(6), 3},
+			{"before the log", time.Time{}, day(1), 0},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				s.Read(ctx, func(tx *sqlstore.Tx) error {
+					got, err := tx.AuditEntries(ctx, sqlstore.AuditFilter{From: tc.from, To: tc.to, Limit: 100})
+					if err != nil || len(got) != tc.want {
+						t.Fatalf("%d entries (%v), want %d", len(got), err, tc.want)
+					}
+					return nil
+				})
+			})
+		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nrmproject/nrm/server"
+	"github.com/nrmproject/nrm/service"
 	"github.com/nrmproject/nrm/web"
 )
 
@@ -28,6 +29,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		return usagef("serve: --addr: want HOST:PORT, got %q", *addr)
+	}
+	if service.BenchBaseline && os.Getenv("NRM_BENCH_BASELINE") != "1" {
+		return errors.New("this is a benchmark build without audit and decryption (-tags nrmbaseline): it does not serve")
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	a, err := open(ctx, c, log)
