@@ -77,6 +77,13 @@ type Case struct {
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 	Version           int64
+
+	Episode       int    // 1 for a person's first case; re-opening makes the next
+	PreviousCase  string // the episode before, when re-opened
+	Profile       string // the jurisdiction profile whose clocks apply
+	ClosedReason  string
+	ClosedOn      Date
+	NRMAcceptedOn Date // when the competent authority accepted the NRM referral
 }
 
 // PersonInput and CaseInput hold a request as given; Validate turns them
@@ -255,9 +262,19 @@ func Text(field, s string, max int) (string, error) {
 // Readable holds the identity compartment.
 type CaseView struct {
 	Case
-	Access   Access
-	Readable Scope
-	Flags    []Flag
+	Access    Access
+	Readable  Scope
+	Flags     []Flag
+	Deadlines []Deadline
+	Episodes  []EpisodeRef // the person's other episodes this viewer may know of
+}
+
+// EpisodeRef points to another episode of the same person.
+type EpisodeRef struct {
+	CaseID    string
+	Reference string
+	Episode   int
+	State     State
 }
 
 // Flag kinds.

@@ -86,6 +86,18 @@ const (
 	ActUserManage    Action = "user.manage" // own organisation's users
 	ActAuditRead     Action = "audit.read"
 	ActFlagsOverview Action = "flags.overview" // every duplicate flag, without case data
+
+	// The case lifecycle.
+	ActScreen          Action = "case.screen"
+	ActConsentRecord   Action = "consent.record" // record or withdraw
+	ActRefer           Action = "referral.create"
+	ActReferralRespond Action = "referral.respond" // accept or decline, by the recipient
+	ActDecide          Action = "decision.create"
+	ActSupportWrite    Action = "support.write" // needs, plans, services, residence
+	ActClose           Action = "case.close"    // close, or re-open as a new episode
+	ActNotify          Action = "notification.create"
+	ActDeadlines       Action = "deadlines.read"     // the organisation's dashboard
+	ActDeadlinesAll    Action = "deadlines.overview" // every case's clocks, without case data
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -98,6 +110,8 @@ type rule struct {
 	// noLawEnforcementOrg: staff of police-type bodies never do this
 	// (support stays apart from the justice track, CETS 197 Art. 12(6)).
 	noLawEnforcementOrg bool
+	// orgKinds, when set, are the only kinds of organisation whose staff may.
+	orgKinds []OrgKind
 }
 
 var (
@@ -119,6 +133,25 @@ var rules = map[Action]rule{
 	ActUserManage:    {roles: []Role{RoleAdmin}},
 	ActAuditRead:     {roles: []Role{RoleAuditor}},
 	ActFlagsOverview: {roles: []Role{RoleCoordinator}},
+
+	ActScreen: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleDecisionMaker},
+		relations: involved, compartment: Identity},
+	ActConsentRecord: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleLegalAdvisor, RoleDecisionMaker},
+		relations: involved, compartment: Identity},
+	ActRefer: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleLegalAdvisor, RoleDecisionMaker, RoleCoordinator},
+		relations: involved, compartment: Identity},
+	ActReferralRespond: {roles: caseRoles, relations: []Relation{RelRecipient}},
+	// Only a decision-maker of a competent authority that accepted a
+	// referral of the case decides.
+	ActDecide: {roles: []Role{RoleDecisionMaker}, relations: []Relation{RelPartner}, compartment: Identity,
+		orgKinds: []OrgKind{KindCompetentAuthority}},
+	ActSupportWrite: {roles: []Role{RoleCoordinator, RoleCaseWorker}, relations: involved, compartment: Support,
+		noLawEnforcementOrg: true},
+	ActClose: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleDecisionMaker, RoleCoordinator},
+		relations: []Relation{RelOwner}},
+	ActNotify:       {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement}},
+	ActDeadlines:    {roles: caseRoles},
+	ActDeadlinesAll: {roles: []Role{RoleCoordinator}},
 }
 
 // Actions lists every action the policy knows.
@@ -144,6 +177,9 @@ func Can(actor Actor, act Action, acc Access) bool {
 		return false
 	}
 	if r.noLawEnforcementOrg && actor.OrgKind.LawEnforcement() {
+		return false
+	}
+	if r.orgKinds != nil && !slices.Contains(r.orgKinds, actor.OrgKind) {
 		return false
 	}
 	if r.relations == nil {

@@ -16,6 +16,7 @@ type grant struct {
 	action nrm.Action
 	rel    nrm.Relation
 	scope  nrm.Compartment // "" when any scope (or none) will do
+	kind   nrm.OrgKind     // "" when any kind of organisation will do
 }
 
 var caseRoles = []nrm.Role{nrm.RoleCoordinator, nrm.RoleFirstResponder, nrm.RoleCaseWorker,
@@ -25,26 +26,49 @@ func expectedGrants() []grant {
 	var g []grant
 	for _, r := range []nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleDecisionMaker} {
 		for _, rel := range nrm.Relations {
-			g = append(g, grant{r, nrm.ActCaseCreate, rel, ""})
+			g = append(g, grant{r, nrm.ActCaseCreate, rel, "", ""})
 		}
 	}
 	for _, r := range caseRoles {
 		for _, rel := range nrm.Relations {
-			g = append(g, grant{r, nrm.ActCaseList, rel, ""})
+			g = append(g, grant{r, nrm.ActCaseList, rel, "", ""})
 		}
-		g = append(g, grant{r, nrm.ActCaseView, nrm.RelOwner, ""}, grant{r, nrm.ActCaseView, nrm.RelPartner, ""})
-		g = append(g, grant{r, nrm.ActReadIdentity, nrm.RelOwner, ""}, grant{r, nrm.ActReadIdentity, nrm.RelPartner, nrm.Identity})
+		g = append(g, grant{r, nrm.ActCaseView, nrm.RelOwner, "", ""}, grant{r, nrm.ActCaseView, nrm.RelPartner, "", ""})
+		g = append(g, grant{r, nrm.ActReadIdentity, nrm.RelOwner, "", ""}, grant{r, nrm.ActReadIdentity, nrm.RelPartner, nrm.Identity, ""})
 	}
 	for _, r := range []nrm.Role{nrm.RoleCoordinator, nrm.RoleCaseWorker, nrm.RoleDecisionMaker} {
-		g = append(g, grant{r, nrm.ActReadSupport, nrm.RelOwner, ""}, grant{r, nrm.ActReadSupport, nrm.RelPartner, nrm.Support})
+		g = append(g, grant{r, nrm.ActReadSupport, nrm.RelOwner, "", ""}, grant{r, nrm.ActReadSupport, nrm.RelPartner, nrm.Support, ""})
 	}
 	for _, r := range []nrm.Role{nrm.RoleDecisionMaker, nrm.RoleLegalAdvisor, nrm.RoleLawEnforcement} {
-		g = append(g, grant{r, nrm.ActReadJustice, nrm.RelOwner, ""}, grant{r, nrm.ActReadJustice, nrm.RelPartner, nrm.Justice})
+		g = append(g, grant{r, nrm.ActReadJustice, nrm.RelOwner, "", ""}, grant{r, nrm.ActReadJustice, nrm.RelPartner, nrm.Justice, ""})
 	}
-	g = append(g, grant{nrm.RoleAdmin, nrm.ActCaseErase, nrm.RelOwner, ""})
+	g = append(g, grant{nrm.RoleAdmin, nrm.ActCaseErase, nrm.RelOwner, "", ""})
 	for _, rel := range nrm.Relations {
-		g = append(g, grant{nrm.RoleAdmin, nrm.ActOrgManage, rel, ""}, grant{nrm.RoleAdmin, nrm.ActUserManage, rel, ""},
-			grant{nrm.RoleAuditor, nrm.ActAuditRead, rel, ""}, grant{nrm.RoleCoordinator, nrm.ActFlagsOverview, rel, ""})
+		g = append(g, grant{nrm.RoleAdmin, nrm.ActOrgManage, rel, "", ""}, grant{nrm.RoleAdmin, nrm.ActUserManage, rel, "", ""},
+			grant{nrm.RoleAuditor, nrm.ActAuditRead, rel, "", ""}, grant{nrm.RoleCoordinator, nrm.ActFlagsOverview, rel, "", ""},
+			grant{nrm.RoleCoordinator, nrm.ActDeadlinesAll, rel, "", ""})
+		for _, r := range caseRoles {
+			g = append(g, grant{r, nrm.ActDeadlines, rel, "", ""})
+		}
+		for _, r := range []nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement} {
+			g = append(g, grant{r, nrm.ActNotify, rel, "", ""})
+		}
+	}
+	involved := func(roles []nrm.Role, act nrm.Action, c nrm.Compartment) {
+		for _, r := range roles {
+			g = append(g, grant{r, act, nrm.RelOwner, "", ""}, grant{r, act, nrm.RelPartner, c, ""})
+		}
+	}
+	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleDecisionMaker}, nrm.ActScreen, nrm.Identity)
+	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleLegalAdvisor, nrm.RoleDecisionMaker}, nrm.ActConsentRecord, nrm.Identity)
+	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleLegalAdvisor, nrm.RoleDecisionMaker, nrm.RoleCoordinator}, nrm.ActRefer, nrm.Identity)
+	involved([]nrm.Role{nrm.RoleCoordinator, nrm.RoleCaseWorker}, nrm.ActSupportWrite, nrm.Support)
+	for _, r := range caseRoles {
+		g = append(g, grant{r, nrm.ActReferralRespond, nrm.RelRecipient, "", ""})
+	}
+	g = append(g, grant{nrm.RoleDecisionMaker, nrm.ActDecide, nrm.RelPartner, nrm.Identity, nrm.KindCompetentAuthority})
+	for _, r := range []nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleDecisionMaker, nrm.RoleCoordinator} {
+		g = append(g, grant{r, nrm.ActClose, nrm.RelOwner, "", ""})
 	}
 	return g
 }
@@ -63,11 +87,11 @@ func scopesFor(rel nrm.Relation) []nrm.Scope {
 func TestPolicyCoversEveryRoleActionAndRelation(t *testing.T) {
 	grants := expectedGrants()
 	want := func(role nrm.Role, act nrm.Action, rel nrm.Relation, scope nrm.Scope, kind nrm.OrgKind) bool {
-		if act == nrm.ActReadSupport && kind.LawEnforcement() {
+		if (act == nrm.ActReadSupport || act == nrm.ActSupportWrite) && kind.LawEnforcement() {
 			return false // police-type bodies never read support notes
 		}
 		for _, g := range grants {
-			if g.role == role && g.action == act && g.rel == rel && (g.scope == "" || scope.Has(g.scope)) {
+			if g.role == role && g.action == act && g.rel == rel && (g.scope == "" || scope.Has(g.scope)) && (g.kind == "" || g.kind == kind) {
 				return true
 			}
 		}

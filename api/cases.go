@@ -10,21 +10,35 @@ import (
 
 // caseJSON is a case as the contract shows it.
 type caseJSON struct {
-	ID                string        `json:"id"`
-	Reference         string        `json:"reference"`
-	State             nrm.State     `json:"state"`
-	Child             bool          `json:"child"`
-	Organisation      string        `json:"organisation"`
-	Erased            bool          `json:"erased,omitempty"`
-	Person            *personJSON   `json:"person,omitempty"`
-	Encounter         encounterJSON `json:"encounter"`
-	ExploitationTypes []string      `json:"exploitation_types"`
-	Relation          nrm.Relation  `json:"relation"`
-	Flags             []flagJSON    `json:"flags,omitempty"`
-	Readable          []string      `json:"readable"`
-	CreatedAt         time.Time     `json:"created_at"`
-	UpdatedAt         time.Time     `json:"updated_at"`
-	Version           int64         `json:"version"`
+	ID                string         `json:"id"`
+	Reference         string         `json:"reference"`
+	State             nrm.State      `json:"state"`
+	Child             bool           `json:"child"`
+	Organisation      string         `json:"organisation"`
+	Erased            bool           `json:"erased,omitempty"`
+	Person            *personJSON    `json:"person,omitempty"`
+	Encounter         encounterJSON  `json:"encounter"`
+	ExploitationTypes []string       `json:"exploitation_types"`
+	Relation          nrm.Relation   `json:"relation"`
+	Flags             []flagJSON     `json:"flags,omitempty"`
+	Deadlines         []deadlineJSON `json:"deadlines"`
+	Profile           string         `json:"profile"`
+	Episode           int            `json:"episode"`
+	PreviousCase      string         `json:"previous_case,omitempty"`
+	Episodes          []episodeJSON  `json:"episodes,omitempty"`
+	ClosedReason      string         `json:"closed_reason,omitempty"`
+	ClosedOn          string         `json:"closed_on,omitempty"`
+	Readable          []string       `json:"readable"`
+	CreatedAt         time.Time      `json:"created_at"`
+	UpdatedAt         time.Time      `json:"updated_at"`
+	Version           int64          `json:"version"`
+}
+
+type episodeJSON struct {
+	CaseID    string    `json:"case_id"`
+	Reference string    `json:"reference"`
+	Episode   int       `json:"episode"`
+	State     nrm.State `json:"state"`
 }
 
 type personJSON struct {
@@ -54,6 +68,15 @@ func toCaseJSON(v nrm.CaseView) caseJSON {
 	}
 	for _, f := range v.Flags {
 		out.Flags = append(out.Flags, toFlagJSON(f))
+	}
+	out.Deadlines = []deadlineJSON{}
+	for _, d := range v.Deadlines {
+		out.Deadlines = append(out.Deadlines, deadlineJSON{Kind: d.Kind, Due: d.Due.String()})
+	}
+	out.Profile, out.Episode, out.PreviousCase = v.Profile, v.Episode, v.PreviousCase
+	out.ClosedReason, out.ClosedOn = v.ClosedReason, v.ClosedOn.String()
+	for _, e := range v.Episodes {
+		out.Episodes = append(out.Episodes, episodeJSON{CaseID: e.CaseID, Reference: e.Reference, Episode: e.Episode, State: e.State})
 	}
 	for _, c := range v.Readable.Compartments() {
 		out.Readable = append(out.Readable, string(c))

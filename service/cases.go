@@ -58,6 +58,7 @@ func (s *Service) CreateCases(ctx context.Context, inputs []nrm.CaseInput) ([]nr
 				c.ID, c.Person.ID = nrm.NewID(), nrm.NewID()
 				c.Reference = nrm.NewReference(tx.Now.Year())
 				c.OrgID, c.CreatedBy, c.CreatedAt, c.UpdatedAt, c.Version = a.OrgID, a.UserID, tx.Now, tx.Now, 1
+				c.Episode, c.Profile = 1, s.cfg.Profile.ID
 				dk, err := s.newDataKey(ctx, tx, c.Person.ID)
 				if err != nil {
 					return err
@@ -78,6 +79,9 @@ func (s *Service) CreateCases(ctx context.Context, inputs []nrm.CaseInput) ([]nr
 					return err
 				}
 				views[i] = nrm.CaseView{Case: *c, Access: acc, Readable: readable(a, acc), Flags: flags}
+				if err := s.event(ctx, tx, c.ID, "encounter", "", c.Encounter.Date, "case recorded: a possible victim was met", ""); err != nil {
+					return err
+				}
 				entries = append(append(entries, s.entry(ctx, "case.create", "case/"+c.ID, outcomeOK, "")), flagEntries...)
 			}
 			return s.record(ctx, tx, entries...)
@@ -122,7 +126,13 @@ func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
 		if view, err = s.openCase(ctx, tx, a, acc, rec); err != nil {
 			return err
 		}
-		view.Flags, err = s.flagsFor(ctx, tx, id, a.OrgID)
+		if view.Flags, err = s.flagsFor(ctx, tx, id, a.OrgID); err != nil {
+			return err
+		}
+		if view.Deadlines, err = tx.Deadlines(ctx, id); err != nil {
+			return err
+		}
+		view.Episodes, err = s.episodes(ctx, tx, a, rec)
 		return err
 	})
 	if err != nil {
@@ -132,6 +142,28 @@ func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
 		return nrm.CaseView{}, err
 	}
 	return view, nil
+}
+
+// episodes lists the person's other episodes that the actor may see.
+func (s *Service) episodes(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, rec sqlstore.CaseRecord) ([]nrm.EpisodeRef, error) {
+	all, err := tx.Episodes(ctx, rec.Person.ID)
+	if err != nil || len(all) <= 1 {
+		return nil, err
+	}
+	var out []nrm.EpisodeRef
+	for _, e := range all {
+		if e.CaseID == rec.ID {
+			continue
+		}
+		acc, err := tx.CaseAccess(ctx, e.CaseID, a.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		if nrm.Can(a, nrm.ActCaseView, acc) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // readEntry records what part of a case file was read.
@@ -191,7 +223,7 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 			return err
 		}
 		for _, rec := range recs {
-			acc, err := tx.AccessTo(ctx, rec.ID, rec.OrgID, a.OrgID)
+			acc, err := tx.AccessTo(ctx, rec.ID, rec.OrgID, a.OrgID, rec.Child)
 			if err != nil {
 				return err
 			}

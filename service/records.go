@@ -237,7 +237,7 @@ func (s *Service) caseFor(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, cas
 	acc := nrm.Access{Relation: nrm.RelNone}
 	switch {
 	case err == nil:
-		if acc, err = tx.AccessTo(ctx, caseID, rec.OrgID, a.OrgID); err != nil {
+		if acc, err = tx.AccessTo(ctx, caseID, rec.OrgID, a.OrgID, rec.Child); err != nil {
 			return rec, acc, err
 		}
 	case nrm.ErrorCode(err) != nrm.CodeNotFound:

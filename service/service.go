@@ -13,7 +13,9 @@ import (
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/auditlog"
+	"github.com/nrmproject/nrm/jurisdiction"
 	"github.com/nrmproject/nrm/keyring"
+	"github.com/nrmproject/nrm/screening"
 	"github.com/nrmproject/nrm/sqlstore"
 )
 
@@ -22,6 +24,13 @@ type Config struct {
 	SessionIdle     time.Duration // sign-out after this long without a request (default 30m)
 	SessionAbsolute time.Duration // sign-out this long after sign-in, whatever happens (default 12h)
 	Issuer          string        // name shown in authenticator apps (default "nrm")
+	// Profile is the deployment's jurisdiction profile: its decision steps
+	// and clocks apply to new cases (default: the Council of Europe minimum).
+	Profile jurisdiction.Profile
+	// Profiles are further profiles, for cases opened under them before.
+	Profiles []jurisdiction.Profile
+	// Indicators are the screening indicator sets (default: the ILO/EC sets).
+	Indicators *screening.Catalog
 }
 
 // Service is nrm's application layer. It is safe for concurrent use.
@@ -46,6 +55,12 @@ func New(store *sqlstore.Store, keys *keyring.Keyring, log *slog.Logger, cfg Con
 	}
 	if cfg.Issuer == "" {
 		cfg.Issuer = "nrm"
+	}
+	if cfg.Profile.ID == "" {
+		cfg.Profile = jurisdiction.Default()
+	}
+	if cfg.Indicators == nil {
+		cfg.Indicators = screening.Default()
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -108,4 +123,26 @@ func (s *Service) allow(ctx context.Context, act nrm.Action) (nrm.Actor, error) 
 		return a, err
 	}
 	return a, nil
+}
+
+// Profile is the deployment's jurisdiction profile.
+func (s *Service) Profile() jurisdiction.Profile { return s.cfg.Profile }
+
+// Indicators are the screening indicator sets.
+func (s *Service) Indicators() *screening.Catalog { return s.cfg.Indicators }
+
+// profileOf returns the profile a case was opened under.
+func (s *Service) profileOf(c nrm.Case) jurisdiction.Profile {
+	if c.Profile == "" || c.Profile == s.cfg.Profile.ID {
+		return s.cfg.Profile
+	}
+	for _, p := range s.cfg.Profiles {
+		if p.ID == c.Profile {
+			return p
+		}
+	}
+	if p, err := jurisdiction.Get(c.Profile); err == nil {
+		return p
+	}
+	return s.cfg.Profile
 }

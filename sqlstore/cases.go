@@ -122,6 +122,7 @@ type CaseRecord struct {
 
 const caseColumns = `c.id, c.reference, c.org_id, c.person_id, c.state, c.child, c.encounter_date, c.encounter_place,
 	c.encounter_country, c.exploitation_types, c.created_by, c.created_at, c.updated_at, c.version,
+	c.episode, c.previous_case, c.profile, c.closed_reason, c.closed_on, c.nrm_accepted_on,
 	p.given_name, p.family_name, p.aliases, p.date_of_birth, p.contact, p.age_uncertain, p.sex, p.citizenship,
 	p.erased_at, p.created_at, p.version, k.wrapped`
 
@@ -130,16 +131,19 @@ const caseFrom = " FROM cases c JOIN persons p ON p.id = c.person_id LEFT JOIN d
 
 func scanCase(row interface{ Scan(...any) error }) (CaseRecord, error) {
 	var c CaseRecord
-	var encDate, types, citizenship string
+	var encDate, types, citizenship, closedOn, acceptedOn string
 	var created, updatedAt, erased, pCreated int64
 	err := row.Scan(&c.ID, &c.Reference, &c.OrgID, &c.Person.ID, &c.State, &c.Child, &encDate, &c.EncounterPlace,
 		&c.Encounter.Country, &types, &c.CreatedBy, &created, &updatedAt, &c.Version,
+		&c.Episode, &c.PreviousCase, &c.Profile, &c.ClosedReason, &closedOn, &acceptedOn,
 		&c.Person.GivenName, &c.Person.FamilyName, &c.Person.Aliases, &c.Person.DateOfBirth, &c.Person.Contact,
 		&c.Person.AgeUncertain, &c.Person.Sex, &citizenship, &erased, &pCreated, &c.Person.Version, &c.PersonKey)
 	if err != nil {
 		return c, err
 	}
 	c.Encounter.Date, _ = nrm.ParseDate("", encDate)
+	c.ClosedOn, _ = nrm.ParseDate("", closedOn)
+	c.NRMAcceptedOn, _ = nrm.ParseDate("", acceptedOn)
 	c.ExploitationTypes = splitList(types)
 	c.Person.Citizenship = splitList(citizenship)
 	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updatedAt)
@@ -156,11 +160,16 @@ func splitList(s string) []string {
 
 // InsertCase stores a new case; its person must be inserted first.
 func (tx *Tx) InsertCase(ctx context.Context, c CaseRecord) error {
+	if c.Episode == 0 {
+		c.Episode = 1
+	}
 	_, err := tx.exec(ctx, `INSERT INTO cases (id, reference, org_id, person_id, state, child, encounter_date,
-		encounter_place, encounter_country, exploitation_types, created_by, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+		encounter_place, encounter_country, exploitation_types, created_by, created_at, updated_at, version,
+		episode, previous_case, profile)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
 		c.ID, c.Reference, c.OrgID, c.Person.ID, c.State, c.Child, c.Encounter.Date.String(), c.EncounterPlace,
-		c.Encounter.Country, strings.Join(c.ExploitationTypes, ","), c.CreatedBy, micros(c.CreatedAt), micros(c.UpdatedAt))
+		c.Encounter.Country, strings.Join(c.ExploitationTypes, ","), c.CreatedBy, micros(c.CreatedAt), micros(c.UpdatedAt),
+		c.Episode, c.PreviousCase, c.Profile)
 	if err != nil {
 		if isUniqueViolation(err) && strings.Contains(err.Error(), "reference") {
 			return errDuplicateReference
@@ -246,51 +255,74 @@ func (tx *Tx) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, error) {
 }
 
 // involvedClause selects the cases an organisation created or holds an
-// accepted referral of. It takes the organisation id twice.
-const involvedClause = "(c.org_id = ? OR c.id IN (SELECT case_id FROM case_partners WHERE org_id = ?))"
+// accepted referral of. It takes the organisation id twice. Whether the
+// consent under a referral still holds is decided per case by AccessTo.
+const involvedClause = "(c.org_id = ? OR c.id IN (SELECT case_id FROM referrals WHERE to_org = ? AND status = 'accepted'))"
 
-// CaseAccess tells how an organisation stands to a case.
+// CaseAccess tells how an organisation stands to a case today.
 func (tx *Tx) CaseAccess(ctx context.Context, caseID, orgID string) (nrm.Access, error) {
 	var owner string
-	err := tx.queryRow(ctx, "SELECT org_id FROM cases WHERE id = ?", caseID).Scan(&owner)
+	var child bool
+	err := tx.queryRow(ctx, "SELECT org_id, child FROM cases WHERE id = ?", caseID).Scan(&owner, &child)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nrm.Access{Relation: nrm.RelNone}, nil
 	}
 	if err != nil {
 		return nrm.Access{}, nrm.Internal(err)
 	}
-	return tx.AccessTo(ctx, caseID, owner, orgID)
+	return tx.AccessTo(ctx, caseID, owner, orgID, child)
 }
 
-// AccessTo is CaseAccess for a case already read (its owner known).
-func (tx *Tx) AccessTo(ctx context.Context, caseID, owner, orgID string) (nrm.Access, error) {
+// AccessTo is CaseAccess for a case already read. A partner's scope is the
+// union of its accepted referrals' scopes; an adult's referral counts only
+// while the consent it rests on is given and not expired, so withdrawal
+// and expiry end access at once. A child's referral rests on no consent.
+func (tx *Tx) AccessTo(ctx context.Context, caseID, owner, orgID string, child bool) (nrm.Access, error) {
 	if owner == orgID {
 		return nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}, nil
 	}
-	var scope int
-	err := tx.queryRow(ctx, "SELECT scope FROM case_partners WHERE case_id = ? AND org_id = ?", caseID, orgID).Scan(&scope)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nrm.Access{Relation: nrm.RelNone}, nil
-	}
+	rows, err := tx.query(ctx, `SELECT r.status, r.scope, r.consent_id, COALESCE(k.status, ''), COALESCE(k.expires, ''), COALESCE(k.scope, 0)
+		FROM referrals r LEFT JOIN consents k ON k.id = r.consent_id
+		WHERE r.case_id = ? AND r.to_org = ? AND r.status IN ('accepted', 'pending')`, caseID, orgID)
 	if err != nil {
 		return nrm.Access{}, nrm.Internal(err)
 	}
-	return nrm.Access{Relation: nrm.RelPartner, Scope: nrm.Scope(scope)}, nil
+	defer rows.Close()
+	today := nrm.DateOf(tx.Now).String()
+	var scope nrm.Scope
+	pending := false
+	for rows.Next() {
+		var status, consentID, consentStatus, expires string
+		var rscope, cscope int
+		if err := rows.Scan(&status, &rscope, &consentID, &consentStatus, &expires, &cscope); err != nil {
+			return nrm.Access{}, nrm.Internal(err)
+		}
+		switch {
+		case status == nrm.ReferralPending:
+			pending = true
+		case child || consentID == "":
+			scope |= nrm.Scope(rscope)
+		case consentStatus == nrm.ConsentGiven && (expires == "" || expires >= today):
+			scope |= nrm.Scope(rscope) & nrm.Scope(cscope)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nrm.Access{}, nrm.Internal(err)
+	}
+	switch {
+	case scope != 0:
+		return nrm.Access{Relation: nrm.RelPartner, Scope: scope}, nil
+	case pending:
+		return nrm.Access{Relation: nrm.RelRecipient}, nil
+	}
+	return nrm.Access{Relation: nrm.RelNone}, nil
 }
 
-// SetCasePartner records (or replaces) a partner organisation's scope on a case.
-// A zero scope removes the partner.
-func (tx *Tx) SetCasePartner(ctx context.Context, caseID, orgID string, scope nrm.Scope) error {
-	if _, err := tx.exec(ctx, "DELETE FROM case_partners WHERE case_id = ? AND org_id = ?", caseID, orgID); err != nil {
-		return nrm.Internal(err)
-	}
-	if scope == 0 {
-		return nil
-	}
-	if _, err := tx.exec(ctx, "INSERT INTO case_partners (case_id, org_id, scope) VALUES (?, ?, ?)", caseID, orgID, int(scope)); err != nil {
-		return nrm.Internal(err)
-	}
-	return nil
+// UpdateCaseState moves a case on the track, if the version still matches.
+func (tx *Tx) UpdateCaseState(ctx context.Context, c nrm.Case) error {
+	return updated(tx.exec(ctx, `UPDATE cases SET state = ?, closed_reason = ?, closed_on = ?, nrm_accepted_on = ?,
+		updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+		c.State, c.ClosedReason, c.ClosedOn.String(), c.NRMAcceptedOn.String(), micros(tx.Now), c.ID, c.Version))
 }
 
 // CaseIDByReference finds a case by its human-readable reference.

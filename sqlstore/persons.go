@@ -155,10 +155,17 @@ func (tx *Tx) Erase(ctx context.Context, personID, caseID, reason, by string) er
 	if err := tx.ErasePerson(ctx, personID); err != nil {
 		return err
 	}
+	const ofPerson = " WHERE case_id IN (SELECT id FROM cases WHERE person_id = ?)"
 	for _, q := range []string{
 		"UPDATE cases SET encounter_place = NULL, version = version + 1 WHERE person_id = ?",
 		"UPDATE case_notes SET body = NULL WHERE person_id = ?",
 		"DELETE FROM person_index WHERE person_id = ?",
+		"UPDATE screenings SET evidence = NULL" + ofPerson,
+		"UPDATE referrals SET reason = NULL, response_reason = NULL" + ofPerson,
+		"UPDATE decisions SET reasons = NULL" + ofPerson,
+		"UPDATE needs_assessments SET notes = NULL" + ofPerson,
+		"UPDATE support_plans SET objectives = NULL, action_plan = NULL" + ofPerson,
+		"UPDATE services SET notes = NULL" + ofPerson,
 	} {
 		if _, err := tx.exec(ctx, q, personID); err != nil {
 			return nrm.Internal(err)

@@ -332,11 +332,21 @@ func TestCasesAreScopedToInvolvedOrganisations(t *testing.T) {
 				return nil
 			})
 		})
-		t.Run("a partner sees the case within its scope, and loses it when the scope is removed", func(t *testing.T) {
+		t.Run("a partner sees the case within the consent's scope, and loses it when the consent is withdrawn", func(t *testing.T) {
 			scope := nrm.ScopeOf(nrm.Identity, nrm.Support)
-			mustWrite(t, s, func(tx *sqlstore.Tx) error { return tx.SetCasePartner(ctx, theirs.ID, other.ID, scope) })
+			consent := nrm.Consent{ID: nrm.NewID(), CaseID: theirs.ID, Purpose: "referral", RecipientOrg: other.ID, Scope: scope,
+				GivenOn: nrm.NewDate(2026, 11, 1), Status: nrm.ConsentGiven, CreatedAt: s.Now()}
+			ref := sqlstore.ReferralRecord{Referral: nrm.Referral{ID: nrm.NewID(), CaseID: theirs.ID, FromOrg: ngo.ID, ToOrg: other.ID,
+				ConsentID: consent.ID, Scope: nrm.FullScope, Status: nrm.ReferralAccepted, CreatedBy: "u", CreatedAt: s.Now()}}
+			mustWrite(t, s, func(tx *sqlstore.Tx) error {
+				if err := tx.InsertConsent(ctx, consent); err != nil {
+					return err
+				}
+				return tx.InsertReferral(ctx, ref)
+			})
 			s.Read(ctx, func(tx *sqlstore.Tx) error {
 				acc, err := tx.CaseAccess(ctx, theirs.ID, other.ID)
+				// The referral asked for everything; the consent gave identity and support.
 				if err != nil || acc.Relation != nrm.RelPartner || acc.Scope != scope {
 					t.Fatalf("%+v %v", acc, err)
 				}
@@ -346,7 +356,7 @@ func TestCasesAreScopedToInvolvedOrganisations(t *testing.T) {
 				}
 				return nil
 			})
-			mustWrite(t, s, func(tx *sqlstore.Tx) error { return tx.SetCasePartner(ctx, theirs.ID, other.ID, 0) })
+			mustWrite(t, s, func(tx *sqlstore.Tx) error { return tx.WithdrawConsent(ctx, consent.ID, 1, "u") })
 			s.Read(ctx, func(tx *sqlstore.Tx) error {
 				acc, _ := tx.CaseAccess(ctx, theirs.ID, other.ID)
 				if acc.Relation != nrm.RelNone {
