@@ -819,7 +819,7 @@ func (s *Service) Decide(ctx context.Context, caseID string, in nrm.DecisionInpu
 
 func lastDecision(ds []sqlstore.DecisionRecord, kind, outcome string) (nrm.Decision, bool) {
 	for i := len(ds) - 1; i >= 0; i-- {
-		if ds[i].Kind == kind && (outcome == "" || ds[i].Outcome == outcome) {
+		if (kind == "" || ds[i].Kind == kind) && (outcome == "" || ds[i].Outcome == outcome) {
 			return ds[i].Decision, true
 		}
 	}

@@ -48,6 +48,12 @@ type App struct {
 // New starts nrm on engine with a test clock.
 func New(tb testing.TB, engine sqlstore.Engine) *App {
 	tb.Helper()
+	return NewWith(tb, engine, service.Config{})
+}
+
+// NewWith starts nrm with a service configuration (a jurisdiction profile...).
+func NewWith(tb testing.TB, engine sqlstore.Engine, cfg service.Config) *App {
+	tb.Helper()
 	a := &App{Engine: engine, DataDir: tb.TempDir(), Clock: storetest.NewClock(Start), logw: &lockedWriter{w: &bytes.Buffer{}}}
 	var err error
 	a.Keys, err = keyring.Open(filepath.Join(a.DataDir, "keys"), "")
@@ -60,7 +66,7 @@ func New(tb testing.TB, engine sqlstore.Engine) *App {
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewJSONHandler(a.logw, nil))
-	a.Svc, err = service.New(a.Store, a.Keys, log, service.Config{})
+	a.Svc, err = service.New(a.Store, a.Keys, log, cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -110,10 +116,11 @@ func (a *App) MustUser(tb testing.TB, org nrm.Organisation, role nrm.Role) User 
 	return User{User: u, Password: password, Actor: nrm.Actor{UserID: u.ID, OrgID: org.ID, OrgKind: org.Kind, Role: u.Role}}
 }
 
-// MustToken issues an API token for u.
+// MustToken issues an API token for u, valid for 180 days of the test
+// clock (tests move the clock by weeks).
 func (a *App) MustToken(tb testing.TB, u User) string {
 	tb.Helper()
-	t, err := a.Svc.CreateToken(System(), u.Email, time.Hour)
+	t, err := a.Svc.CreateToken(System(), u.Email, 180*24*time.Hour)
 	if err != nil {
 		tb.Fatal(err)
 	}
