@@ -43,6 +43,34 @@ start_nrm() {
   echo "nrm did not start:" >&2; cat "$work/serve.log" >&2; return 1
 }
 
+# pause_nrm stops the server but keeps its data (and schema).
+pause_nrm() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+
+# resume_nrm starts the server again on the same data.
+resume_nrm() {
+  "$bin" serve --addr 127.0.0.1:$PORT >/dev/null 2>>"$work/serve.log" &
+  pid=$!
+  for _ in $(seq 100); do curl -sf $url/readyz >/dev/null && return 0; sleep 0.1; done
+  echo "nrm did not start:" >&2; cat "$work/serve.log" >&2; return 1
+}
+
+# web_session signs a demo user in through the pages (password, second
+# factor set up with nrm demo-code) and prints the session's Cookie header.
+web_session() {
+  local email=$1 password=$2 jar=$work/jar-$RANDOM
+  curl -s -c "$jar" -o /dev/null -d "email=$email&password=$password" $url/login
+  local cookie
+  cookie=$(awk '/__Host-nrm/ {print $7}' "$jar")
+  local page
+  page=$(curl -s -H "Cookie: __Host-nrm=$cookie" $url/login/enrol)
+  local csrf
+  csrf=$(printf '%s' "$page" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+  local code
+  code=$("$bin" demo-code --email "$email")
+  curl -s -D "$work/headers" -o /dev/null -H "Cookie: __Host-nrm=$cookie" --data-urlencode "csrf=$csrf" -d "code=$code" $url/login/enrol
+  printf '__Host-nrm=%s' "$(sed -n 's/^[Ss]et-[Cc]ookie: __Host-nrm=\([^;]*\);.*/\1/p' "$work/headers" | tail -1)"
+}
+
 stop_nrm() {
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
   if [ -n "$schema" ]; then psql "$base" -qc "DROP SCHEMA IF EXISTS $schema CASCADE"; schema=""; fi

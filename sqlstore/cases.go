@@ -337,3 +337,11 @@ func (tx *Tx) CaseIDByReference(ctx context.Context, ref string) (string, error)
 	}
 	return id, nil
 }
+
+// CaseIDs lists every case id, for maintenance and benchmark tools.
+func (tx *Tx) CaseIDs(ctx context.Context) ([]string, error) {
+	return collect(tx, ctx, func(r scanner) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	}, "SELECT id FROM cases ORDER BY id")
+}

@@ -24,6 +24,7 @@ func main() {
 	dur := flag.Duration("d", 20*time.Second, "measured duration")
 	warm := flag.Duration("warmup", 3*time.Second, "unmeasured warm-up")
 	label := flag.String("label", "", "label for the result line")
+	cookie := flag.String("cookie", "", "a Cookie header to send (a web session)")
 	flag.Parse()
 	if *url == "" {
 		fmt.Fprintln(os.Stderr, "load: -url is required")
@@ -35,6 +36,9 @@ func main() {
 		req, _ := http.NewRequest("GET", *url, nil)
 		if *token != "" {
 			req.Header.Set("Authorization", "Bearer "+*token)
+		}
+		if *cookie != "" {
+			req.Header.Set("Cookie", *cookie)
 		}
 		res, err := client.Do(req)
 		if err != nil {
