@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -106,4 +107,15 @@ func TestKeysRotateAndEraseCommands(t *testing.T) {
 			t.Fatalf("verify after erase: %q", lines)
 		}
 	})
+}
+
+func TestUnknownJurisdictionIsAUsageError(t *testing.T) {
+	in := newInstance(t, sqlstore.SQLite)
+	r := nrmRun(t, "", in.args("serve", "--addr", "127.0.0.1:0", "--jurisdiction", "narnia")...)
+	if r.code != 2 || !strings.Contains(r.stderr, "--jurisdiction") || !strings.Contains(r.stderr, "uk-scotland") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(in.data); !os.IsNotExist(err) {
+		t.Fatalf("the data directory was created: %v", err)
+	}
 }

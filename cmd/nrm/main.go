@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/jurisdiction"
 	"github.com/nrmproject/nrm/keyring"
+	"github.com/nrmproject/nrm/screening"
 	"github.com/nrmproject/nrm/service"
 	"github.com/nrmproject/nrm/sqlstore"
 )
@@ -112,8 +114,9 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 
 // common are the flags every command takes.
 type common struct {
-	data string
-	db   string
+	data         string
+	db           string
+	jurisdiction string // serve only; others use the environment's
 }
 
 func newFlags(name string, c *common) *flag.FlagSet {
@@ -164,6 +167,11 @@ type app struct {
 }
 
 func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
+	// Field data first: a bad choice is a usage error that writes nothing.
+	cfg, err := domainConfig(c)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(c.data, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
@@ -178,12 +186,47 @@ func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc, err := service.New(store, keys, log, service.Config{})
+	svc, err := service.New(store, keys, log, cfg)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
 	return &app{store: store, keys: keys, svc: svc, data: c.data}, nil
+}
+
+// domainConfig loads the field data a deployment chooses: its jurisdiction
+// profile (--jurisdiction or NRM_JURISDICTION; default coe-minimum), extra
+// profiles from DATA/profiles/*.json, extra indicator sets from
+// DATA/indicators/*.csv.
+func domainConfig(c common) (service.Config, error) {
+	var cfg service.Config
+	extra, err := jurisdiction.LoadDir(filepath.Join(c.data, "profiles"))
+	if err != nil {
+		return cfg, fmt.Errorf("jurisdiction profiles: %w", err)
+	}
+	cfg.Profiles = extra
+	id := c.jurisdiction
+	if id == "" {
+		id = envOr("NRM_JURISDICTION", jurisdiction.DefaultID)
+	}
+	found := false
+	for _, p := range append(jurisdiction.Builtin(), extra...) {
+		if p.ID == id {
+			cfg.Profile, found = p, true
+		}
+	}
+	if !found {
+		var ids []string
+		for _, p := range append(jurisdiction.Builtin(), extra...) {
+			ids = append(ids, p.ID)
+		}
+		return cfg, usagef("--jurisdiction: unknown profile %q; one of: %s", id, strings.Join(ids, ", "))
+	}
+	cfg.Indicators = screening.Default()
+	if err := cfg.Indicators.LoadDir(filepath.Join(c.data, "indicators")); err != nil {
+		return cfg, fmt.Errorf("indicator sets: %w", err)
+	}
+	return cfg, nil
 }
 
 func (a *app) close() {
