@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/service"
 )
 
 // demoPassword is the password of every demo user. The demo's addresses end
@@ -28,6 +29,9 @@ var demoOrgs = []struct {
 	}},
 	{"Demo Competent Authority (fictitious)", "competent-authority", []demoUser{
 		{"decider@demo.invalid", "Demo Decision Maker", "decision-maker"},
+	}},
+	{"Demo Child Protection Service (fictitious)", "child-protection", []demoUser{
+		{"childprotection@demo.invalid", "Demo Child Protection Worker", "case-worker"},
 	}},
 	{"Demo National Coordinator (fictitious)", "coordinator", []demoUser{
 		{"coordinator@demo.invalid", "Demo Coordinator", "coordinator"},
@@ -59,26 +63,73 @@ func seedDemo(ctx context.Context, a *app) error {
 			return nil // seeded already
 		}
 	}
-	var officer nrm.Actor
+	actors := map[string]nrm.Actor{} // by e-mail
+	orgIDs := map[string]string{}    // by kind
 	for _, o := range demoOrgs {
 		org, err := a.svc.CreateOrg(sys, nrm.OrgInput{Name: o.name, Kind: o.kind, Country: "GB"})
 		if err != nil {
 			return err
 		}
+		orgIDs[o.kind] = org.ID
 		for _, u := range o.users {
 			user, _, err := a.svc.CreateUser(sys, nrm.UserInput{Email: u.email, Name: u.name, OrgID: org.ID, Role: u.role}, demoPassword)
 			if err != nil {
 				return err
 			}
-			if u.role == "first-responder" {
-				officer = nrm.Actor{UserID: user.ID, OrgID: org.ID, OrgKind: nrm.OrgKind(o.kind), Role: user.Role}
-			}
+			actors[u.email] = nrm.Actor{UserID: user.ID, OrgID: org.ID, OrgKind: nrm.OrgKind(o.kind), Role: user.Role}
 		}
 	}
+	as := func(email string) context.Context { return nrm.WithActor(ctx, actors[email]) }
+	officer := as("officer@demo.invalid")
+	var ids []string
 	for _, c := range demoCases {
-		if _, err := a.svc.CreateCase(nrm.WithActor(ctx, officer), c); err != nil {
+		v, err := a.svc.CreateCase(officer, c)
+		if err != nil {
 			return err
 		}
+		ids = append(ids, v.ID)
+	}
+	// The first case has come a long way: screened, referred with consent
+	// to the competent authority, accepted, a positive reasonable-grounds
+	// decision; the recovery period runs.
+	if _, err := a.svc.Screen(officer, ids[0], service.ScreeningInput{IndicatorSet: "adult-labour",
+		Indicators: []string{"AL01", "AL02", "AL18", "AL19", "AL39", "AL40"},
+		Evidence:   map[string]string{"AL01": "Promised work in a bakery; found herself on a farm."}}); err != nil {
+		return err
+	}
+	consent, err := a.svc.RecordConsent(officer, ids[0], nrm.ConsentInput{Purpose: "referral",
+		RecipientOrg: orgIDs["competent-authority"], Scope: []string{"identity", "support"}, Language: "ro", Interpreter: true})
+	if err != nil {
+		return err
+	}
+	ref, err := a.svc.Refer(officer, ids[0], nrm.ReferralInput{ToOrg: orgIDs["competent-authority"],
+		Reason: "Indicators of forced labour; she asks for protection.", ConsentID: consent.ID})
+	if err != nil {
+		return err
+	}
+	decider := as("decider@demo.invalid")
+	if _, err := a.svc.AcceptReferral(decider, ref.ID); err != nil {
+		return err
+	}
+	if _, _, err := a.svc.Decide(decider, ids[0], nrm.DecisionInput{Kind: nrm.ReasonableGrounds, Outcome: nrm.Positive,
+		DecidedOn: a.svc.Today().String(), Reasons: "A credible account, and the indicators of forced labour are met."}); err != nil {
+		return err
+	}
+	// The second, a person presumed a child, is referred to the NGO without
+	// consent; child protection is notified and waits to accept.
+	if _, err := a.svc.Refer(officer, ids[1], nrm.ReferralInput{ToOrg: orgIDs["ngo"],
+		Reason: "Presumed a child: needs a safe place tonight."}); err != nil {
+		return err
+	}
+	// The third waits in the NGO's inbox, with her consent.
+	consent, err = a.svc.RecordConsent(officer, ids[2], nrm.ConsentInput{Purpose: "assistance",
+		RecipientOrg: orgIDs["ngo"], Scope: []string{"identity", "support"}, Language: "sq"})
+	if err != nil {
+		return err
+	}
+	if _, err := a.svc.Refer(officer, ids[2], nrm.ReferralInput{ToOrg: orgIDs["ngo"],
+		Reason: "Wants support and accommodation.", ConsentID: consent.ID}); err != nil {
+		return err
 	}
 	return nil
 }
