@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/screening"
+	"github.com/nrmproject/nrm/service"
 )
 
 // openAPIDoc is the embedded document as generic JSON.
@@ -147,7 +149,14 @@ func TestOpenAPIOperations(t *testing.T) {
 			t.Errorf("%s: no 401 response (every operation needs a bearer token)", name)
 		}
 		if op["requestBody"] != nil {
-			for _, code := range []string{"400", "422"} {
+			// Every body can be malformed (400); a body with fields can
+			// also hold a bad value (422). An empty object ({} or nothing)
+			// has no value to be bad.
+			codes := []string{"400", "422"}
+			if bodySchema(op) == "EmptyInput" {
+				codes = codes[:1]
+			}
+			for _, code := range codes {
 				if responses[code] == nil {
 					t.Errorf("%s: takes a body but has no %s response", name, code)
 				}
@@ -182,6 +191,126 @@ func TestOpenAPIOperations(t *testing.T) {
 		}
 		for n := range declared {
 			t.Errorf("%s: declares path parameter %s that is not in the path", name, n)
+		}
+	}
+}
+
+// bodySchema names the component schema of an operation's JSON request body.
+func bodySchema(op map[string]any) string {
+	rb, _ := op["requestBody"].(map[string]any)
+	return schemaName(rb)
+}
+
+// successSchema names the component schema of an operation's 2xx answer,
+// and its status.
+func successSchema(op map[string]any) (string, string) {
+	responses, _ := op["responses"].(map[string]any)
+	for code, r := range responses {
+		if code[0] == '2' {
+			r, _ := r.(map[string]any)
+			return code, schemaName(r)
+		}
+	}
+	return "", ""
+}
+
+// schemaName names the component schema of a request body's or a
+// response's content (JSON, else the first media type).
+func schemaName(v map[string]any) string {
+	content, _ := v["content"].(map[string]any)
+	media, ok := content["application/json"].(map[string]any)
+	if !ok {
+		for _, m := range content {
+			media, _ = m.(map[string]any)
+			break
+		}
+	}
+	sch, _ := media["schema"].(map[string]any)
+	ref, _ := sch["$ref"].(string)
+	return strings.TrimPrefix(ref, "#/components/schemas/")
+}
+
+// operationSchemas is what each handler decodes and answers: its success
+// status, its request body schema ("" for none) and its answer schema.
+// TestOpenAPISchemasMatchStructs holds each schema to its struct; this
+// table holds each operation to its schemas.
+var operationSchemas = map[string]struct{ status, body, answer string }{
+	"POST /api/v1/cases":                       {"201", "CaseInput", "Case"},
+	"POST /api/v1/cases/import":                {"201", "CaseImport", "CaseImportResult"},
+	"GET /api/v1/cases":                        {"200", "", "CaseList"},
+	"GET /api/v1/cases/{id}":                   {"200", "", "Case"},
+	"POST /api/v1/cases/{id}/notes":            {"201", "NoteInput", "Note"},
+	"GET /api/v1/cases/{id}/notes":             {"200", "", "NoteList"},
+	"POST /api/v1/cases/{id}/erase":            {"200", "EraseInput", "EraseResult"},
+	"POST /api/v1/cases/{id}/screenings":       {"201", "ScreeningInput", "Screening"},
+	"GET /api/v1/cases/{id}/screenings":        {"200", "", "ScreeningList"},
+	"POST /api/v1/cases/{id}/consents":         {"201", "ConsentInput", "Consent"},
+	"GET /api/v1/cases/{id}/consents":          {"200", "", "ConsentList"},
+	"POST /api/v1/consents/{id}/withdraw":      {"200", "EmptyInput", "Consent"},
+	"POST /api/v1/cases/{id}/referrals":        {"201", "ReferralInput", "Referral"},
+	"GET /api/v1/cases/{id}/referrals":         {"200", "", "ReferralList"},
+	"GET /api/v1/referrals":                    {"200", "", "ReferralList"},
+	"POST /api/v1/referrals/{id}/accept":       {"200", "EmptyInput", "Referral"},
+	"POST /api/v1/referrals/{id}/decline":      {"200", "ResponseInput", "Referral"},
+	"POST /api/v1/referrals/{id}/withdraw":     {"200", "ResponseInput", "Referral"},
+	"POST /api/v1/cases/{id}/decisions":        {"201", "DecisionInput", "Decision"},
+	"GET /api/v1/cases/{id}/decisions":         {"200", "", "DecisionList"},
+	"POST /api/v1/cases/{id}/await-conclusive": {"200", "EmptyInput", "StateResult"},
+	"POST /api/v1/cases/{id}/reconsider":       {"200", "ResponseInput", "StateResult"},
+	"POST /api/v1/cases/{id}/close":            {"200", "CloseInput", "StateResult"},
+	"POST /api/v1/cases/{id}/reopen":           {"201", "ReopenInput", "Case"},
+	"GET /api/v1/cases/{id}/timeline":          {"200", "", "EventList"},
+	"POST /api/v1/cases/{id}/needs":            {"201", "NeedsInput", "Needs"},
+	"POST /api/v1/cases/{id}/plans":            {"201", "PlanInput", "Plan"},
+	"POST /api/v1/cases/{id}/services":         {"201", "ServiceInput", "SupportService"},
+	"POST /api/v1/cases/{id}/residence":        {"201", "ResidenceInput", "ResidencePermit"},
+	"POST /api/v1/residence/{id}/renew":        {"200", "RenewalInput", "ResidencePermit"},
+	"GET /api/v1/cases/{id}/protection":        {"200", "", "Protection"},
+	"POST /api/v1/notifications":               {"201", "NotificationInput", "Notification"},
+	"GET /api/v1/deadlines":                    {"200", "", "DeadlineDashboard"},
+	"GET /api/v1/indicator-sets":               {"200", "", "IndicatorSetList"},
+	"GET /api/v1/flags":                        {"200", "", "FlagList"},
+	"GET /api/v1/organisations":                {"200", "", "OrganisationList"},
+	"GET /api/v1/audit/checkpoint":             {"200", "", "SignedCheckpoint"},
+	"GET /api/v1/audit/key":                    {"200", "", "VerifierKey"},
+	"GET /api/v1/audit/entries":                {"200", "", "AuditEntryList"},
+	"GET /api/v1/audit/proof/inclusion":        {"200", "", "InclusionProof"},
+	"GET /api/v1/audit/proof/consistency":      {"200", "", "ConsistencyProof"},
+}
+
+// Each operation takes the body its handler decodes and answers with the
+// status and schema its handler sends; the table covers every route served.
+func TestOpenAPIOperationSchemas(t *testing.T) {
+	doc := openAPIDoc(t)
+	ops := operations(t, doc)
+	served := servedRoutes()
+	for r := range operationSchemas {
+		if !slices.Contains(served, r) {
+			t.Errorf("%s: in operationSchemas but not served", r)
+		}
+	}
+	for _, r := range served {
+		want, ok := operationSchemas[r]
+		if !ok {
+			t.Errorf("%s: not in operationSchemas: say what it takes and answers", r)
+			continue
+		}
+		op := ops[r]
+		if op == nil {
+			continue // TestOpenAPIDescribesEveryRoute names it
+		}
+		if got := bodySchema(op); got != want.body {
+			t.Errorf("%s: request body %q, the handler decodes %q", r, got, want.body)
+		}
+		if want.body != "" {
+			rb, _ := op["requestBody"].(map[string]any)
+			if required, _ := rb["required"].(bool); required == (want.body == "EmptyInput") {
+				t.Errorf("%s: requestBody.required %v: only an empty-object body may be left out", r, required)
+			}
+		}
+		status, answer := successSchema(op)
+		if status != want.status || answer != want.answer {
+			t.Errorf("%s: answers %s %q, the handler sends %s %q", r, status, answer, want.status, want.answer)
 		}
 	}
 }
@@ -349,6 +478,31 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"Error.error", errorDetail{}, false},
 		{"InclusionProof", inclusionJSON{}, false},
 		{"ConsistencyProof", consistencyJSON{}, false},
+		{"Deadline", deadlineJSON{}, false},
+		{"EpisodeRef", episodeJSON{}, false},
+		{"StateResult", stateJSON{}, false},
+		{"Screening", screeningJSON{}, false},
+		{"DimensionResult", dimensionJSON{}, false},
+		{"ScreeningList", itemsJSON[screeningJSON]{}, false},
+		{"IndicatorSet", indicatorSetJSON{}, false},
+		{"Indicator", indicatorJSON{}, false},
+		{"IndicatorSetList", itemsJSON[indicatorSetJSON]{}, false},
+		{"Consent", consentJSON{}, false},
+		{"ConsentList", itemsJSON[consentJSON]{}, false},
+		{"Referral", referralJSON{}, false},
+		{"ReferralList", itemsJSON[referralJSON]{}, false},
+		{"Decision", decisionJSON{}, false},
+		{"DecisionList", itemsJSON[decisionJSON]{}, false},
+		{"Event", eventJSON{}, false},
+		{"EventList", itemsJSON[eventJSON]{}, false},
+		{"Notification", notificationJSON{}, false},
+		{"DueItem", dueJSON{}, false},
+		{"DeadlineDashboard", dashboardJSON{}, false},
+		{"Needs", needsJSON{}, false},
+		{"Plan", planJSON{}, false},
+		{"SupportService", serviceJSON{}, false},
+		{"ResidencePermit", residenceJSON{}, false},
+		{"Protection", protectionJSON{}, false},
 	}
 	for _, a := range answers {
 		s := schema(t, doc, a.schema)
@@ -384,6 +538,20 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"EncounterInput", nrm.EncounterInput{}},
 		{"NoteInput", nrm.NoteInput{}},
 		{"EraseInput", eraseInput{}},
+		{"EmptyInput", struct{}{}},
+		{"ScreeningInput", service.ScreeningInput{}},
+		{"ConsentInput", nrm.ConsentInput{}},
+		{"ReferralInput", nrm.ReferralInput{}},
+		{"ResponseInput", nrm.ResponseInput{}},
+		{"DecisionInput", nrm.DecisionInput{}},
+		{"CloseInput", nrm.CloseInput{}},
+		{"ReopenInput", nrm.ReopenInput{}},
+		{"NotificationInput", nrm.NotificationInput{}},
+		{"NeedsInput", nrm.NeedsInput{}},
+		{"PlanInput", nrm.PlanInput{}},
+		{"ServiceInput", nrm.ServiceInput{}},
+		{"ResidenceInput", nrm.ResidenceInput{}},
+		{"RenewalInput", nrm.RenewalInput{}},
 	}
 	for _, in := range inputs {
 		s := schema(t, doc, in.schema)
@@ -435,6 +603,23 @@ func TestOpenAPIValueLists(t *testing.T) {
 		{"OrgKind", strs(nrm.OrgKinds)},
 		{"Role", strs(nrm.Roles)},
 		{"FlagKind", []string{nrm.FlagPossibleDuplicate, nrm.FlagPossibleRetrafficking}},
+		{"DecisionKind", []string{nrm.ReasonableGrounds, nrm.ConclusiveGrounds}},
+		{"DecisionOutcome", []string{nrm.Positive, nrm.Negative}},
+		{"CloseReason", nrm.CloseReasons},
+		{"ConsentPurpose", nrm.ConsentPurposes},
+		{"ConsentStatus", []string{nrm.ConsentGiven, nrm.ConsentWithdrawn, nrm.ConsentExpired}},
+		{"AgeBand", nrm.AgeBands},
+		{"DeadlineKind", []string{nrm.DeadlineRG, nrm.DeadlineRecoveryEnd, nrm.DeadlineCG, nrm.DeadlinePermitExpiry,
+			nrm.DeadlinePlanReview, nrm.DeadlineConsentExpiry}},
+		{"ReferralStatus", []string{nrm.ReferralPending, nrm.ReferralAccepted, nrm.ReferralDeclined, nrm.ReferralWithdrawn}},
+		{"ScreeningOutcome", []string{screening.TraffickingIndicated, screening.PartlyIndicated, screening.NotIndicated}},
+		{"IndicatorStrength", strs([]screening.Strength{screening.Strong, screening.Medium, screening.Weak})},
+		{"Population", []string{screening.Adult, screening.Child}},
+		{"NeedType", nrm.NeedTypes},
+		{"ServiceType", nrm.ServiceTypes},
+		{"PlanType", nrm.PlanTypes},
+		{"ResidenceBasis", nrm.ResidenceBases},
+		{"ResidenceStatus", []string{nrm.ResidenceApplied, nrm.ResidenceGranted, nrm.ResidenceExpired}},
 		{"Error.error.code", []string{nrm.CodeInvalid, nrm.CodeUnauthorized, nrm.CodeForbidden, nrm.CodeNotFound,
 			nrm.CodeConflict, nrm.CodeThrottled, nrm.CodeInternal}},
 	} {
