@@ -132,6 +132,7 @@ func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
 		if view.Deadlines, err = tx.Deadlines(ctx, id); err != nil {
 			return err
 		}
+		view.Deadlines = nrm.VisibleDeadlines(view.Deadlines, view.Readable)
 		view.Episodes, err = s.episodes(ctx, tx, a, rec)
 		return err
 	})

@@ -1139,15 +1139,20 @@ func (s *Service) Deadlines(ctx context.Context, all bool, days int) (Dashboard,
 	}
 	d := Dashboard{Today: s.Today(), All: all}
 	d.Until = d.Today.AddDays(days)
-	org := a.OrgID
+	f := sqlstore.DueFilter{OrgID: a.OrgID, Until: d.Until, Limit: 500}
 	if all {
-		org = ""
+		f.OrgID = ""
+	}
+	// Clocks of the support track are part of the support compartment:
+	// whoever may not read support does not see them either.
+	if !nrm.Can(a, nrm.ActReadSupport, nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}) {
+		f.ExcludeKinds = []string{nrm.DeadlinePlanReview, nrm.DeadlinePermitExpiry}
 	}
 	err = s.read(ctx, func(tx *sqlstore.Tx) error {
-		if d.Items, err = tx.DueDeadlines(ctx, sqlstore.DueFilter{OrgID: org, Until: d.Until, Limit: 500}); err != nil {
+		if d.Items, err = tx.DueDeadlines(ctx, f); err != nil {
 			return err
 		}
-		d.Overdue, d.DueSoon, err = tx.CountDue(ctx, org, d.Today, d.Until)
+		d.Overdue, d.DueSoon, err = tx.CountDue(ctx, f, d.Today)
 		return err
 	})
 	return d, err

@@ -58,8 +58,10 @@ func date(s string) nrm.Date {
 // Events: the timeline.
 
 func (tx *Tx) InsertEvent(ctx context.Context, e nrm.Event) error {
-	return tx.execErr(ctx, `INSERT INTO case_events (id, case_id, at, on_date, kind, compartment, actor, actor_org, summary, ref_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.CaseID, micros(e.At), e.On.String(), e.Kind, string(e.Compartment),
+	// Events of one transaction share its time; seq keeps their order.
+	tx.events++
+	return tx.execErr(ctx, `INSERT INTO case_events (id, case_id, at, seq, on_date, kind, compartment, actor, actor_org, summary, ref_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.CaseID, micros(e.At), tx.events, e.On.String(), e.Kind, string(e.Compartment),
 		e.Actor, e.ActorOrg, e.Summary, e.RefID)
 }
 
@@ -73,7 +75,7 @@ func (tx *Tx) Events(ctx context.Context, caseID string, scope nrm.Scope) ([]nrm
 		err := r.Scan(&e.ID, &e.CaseID, &at, &on, &e.Kind, &comp, &e.Actor, &e.ActorOrg, &e.Summary, &e.RefID)
 		e.At, e.On, e.Compartment = fromMicros(at), date(on), nrm.Compartment(comp)
 		return e, err
-	}, "SELECT id, case_id, at, on_date, kind, compartment, actor, actor_org, summary, ref_id FROM case_events WHERE case_id = ? ORDER BY at, id", caseID)
+	}, "SELECT id, case_id, at, on_date, kind, compartment, actor, actor_org, summary, ref_id FROM case_events WHERE case_id = ? ORDER BY at, seq", caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -285,9 +287,25 @@ type DueItem struct {
 // coordinator's overview); otherwise the cases the organisation created or
 // holds an accepted referral of.
 type DueFilter struct {
-	OrgID string
-	Until nrm.Date
-	Limit int
+	OrgID        string
+	Until        nrm.Date
+	Limit        int
+	ExcludeKinds []string // kinds the viewer may not see
+}
+
+// where is the filter's condition on deadlines d joined with cases c.
+func (f DueFilter) where() (string, []any) {
+	q := " WHERE d.due <= ?"
+	args := []any{f.Until.String()}
+	if f.OrgID != "" {
+		q += " AND " + involvedClause
+		args = append(args, f.OrgID, f.OrgID)
+	}
+	for _, k := range f.ExcludeKinds {
+		q += " AND d.kind <> ?"
+		args = append(args, k)
+	}
+	return q, args
 }
 
 // DueDeadlines lists deadlines due on or before Until, soonest (most overdue) first.
@@ -295,35 +313,26 @@ func (tx *Tx) DueDeadlines(ctx context.Context, f DueFilter) ([]DueItem, error) 
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 200
 	}
-	q := "SELECT d.case_id, d.kind, d.ref_id, d.due, c.reference, c.org_id, c.state FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.due <= ?"
-	args := []any{f.Until.String()}
-	if f.OrgID != "" {
-		q += " AND " + involvedClause
-		args = append(args, f.OrgID, f.OrgID)
-	}
-	args = append(args, f.Limit)
+	where, args := f.where()
 	return collect(tx, ctx, func(r scanner) (DueItem, error) {
 		var it DueItem
 		var due string
 		err := r.Scan(&it.CaseID, &it.Kind, &it.RefID, &due, &it.Reference, &it.OrgID, &it.State)
 		it.Due = date(due)
 		return it, err
-	}, q+" ORDER BY d.due, d.case_id LIMIT ?", args...)
+	}, "SELECT d.case_id, d.kind, d.ref_id, d.due, c.reference, c.org_id, c.state FROM deadlines d JOIN cases c ON c.id = d.case_id"+
+		where+" ORDER BY d.due, d.case_id LIMIT ?", append(args, f.Limit)...)
 }
 
-// CountDue counts deadlines overdue (before today) and due from today to until.
-func (tx *Tx) CountDue(ctx context.Context, orgID string, today, until nrm.Date) (overdue, soon int, err error) {
+// CountDue counts the filter's deadlines overdue (before today) and due from today on.
+func (tx *Tx) CountDue(ctx context.Context, f DueFilter, today nrm.Date) (overdue, soon int, err error) {
+	where, args := f.where()
 	q := "SELECT COALESCE(SUM(CASE WHEN d.due < ? THEN 1 ELSE 0 END), 0), COUNT(*) FROM deadlines d"
-	args := []any{today.String()}
-	if orgID != "" {
-		q += " JOIN cases c ON c.id = d.case_id WHERE d.due <= ? AND " + involvedClause
-		args = append(args, until.String(), orgID, orgID)
-	} else {
-		q += " WHERE d.due <= ?"
-		args = append(args, until.String())
+	if f.OrgID != "" {
+		q += " JOIN cases c ON c.id = d.case_id"
 	}
 	var total int
-	if err := tx.queryRow(ctx, q, args...).Scan(&overdue, &total); err != nil {
+	if err := tx.queryRow(ctx, q+where, append([]any{today.String()}, args...)...).Scan(&overdue, &total); err != nil {
 		return 0, 0, nrm.Internal(err)
 	}
 	return overdue, total - overdue, nil

@@ -165,7 +165,7 @@ func (tx *Tx) Erase(ctx context.Context, personID, caseID, reason, by string) er
 		"UPDATE decisions SET reasons = NULL" + ofPerson,
 		"UPDATE needs_assessments SET notes = NULL" + ofPerson,
 		"UPDATE support_plans SET objectives = NULL, action_plan = NULL" + ofPerson,
-		"UPDATE services SET notes = NULL" + ofPerson,
+		"UPDATE services SET notes = NULL, provider = ''" + ofPerson,
 	} {
 		if _, err := tx.exec(ctx, q, personID); err != nil {
 			return nrm.Internal(err)

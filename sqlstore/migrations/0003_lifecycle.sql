@@ -19,6 +19,7 @@ CREATE TABLE case_events (
     id          TEXT PRIMARY KEY,
     case_id     TEXT NOT NULL REFERENCES cases(id),
     at          BIGINT NOT NULL,
+    seq         INTEGER NOT NULL,
     on_date     TEXT NOT NULL,
     kind        TEXT NOT NULL,
     compartment TEXT NOT NULL,
@@ -27,7 +28,7 @@ CREATE TABLE case_events (
     summary     TEXT NOT NULL,
     ref_id      TEXT NOT NULL
 );
-CREATE INDEX case_events_case ON case_events (case_id, at);
+CREATE INDEX case_events_case ON case_events (case_id, at, seq);
 
 CREATE TABLE screenings (
     id            TEXT PRIMARY KEY,
