@@ -98,8 +98,29 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("GET /cases", w.signedIn(w.casesPage))
 	handle("GET /cases/new", w.signedIn(w.newCasePage))
 	handle("POST /cases", w.signedIn(w.createCase))
-	handle("GET /cases/{id}", w.signedIn(w.casePage))
-	handle("POST /cases/{id}/notes", w.signedIn(w.addNote))
+	handle("GET /cases/{id}", w.signedIn(w.caseFile))
+	handle("POST /cases/{id}/notes", w.signedIn(w.caseNote))
+	handle("POST /cases/{id}/screenings", w.signedIn(w.screen))
+	handle("POST /cases/{id}/consents", w.signedIn(w.recordConsent))
+	handle("POST /cases/{id}/consents/{consent}/withdraw", w.signedIn(w.withdrawConsent))
+	handle("POST /cases/{id}/referrals", w.signedIn(w.refer))
+	handle("POST /cases/{id}/referrals/{referral}/withdraw", w.signedIn(w.withdrawReferral))
+	handle("POST /cases/{id}/decisions", w.signedIn(w.decide))
+	handle("POST /cases/{id}/await-conclusive", w.signedIn(w.awaitConclusive))
+	handle("POST /cases/{id}/reconsider", w.signedIn(w.reconsider))
+	handle("POST /cases/{id}/close", w.signedIn(w.closeCase))
+	handle("POST /cases/{id}/reopen", w.signedIn(w.reopenCase))
+	handle("POST /cases/{id}/needs", w.signedIn(w.addNeeds))
+	handle("POST /cases/{id}/plans", w.signedIn(w.addPlan))
+	handle("POST /cases/{id}/services", w.signedIn(w.addService))
+	handle("POST /cases/{id}/residence", w.signedIn(w.addResidence))
+	handle("POST /cases/{id}/residence/{permit}/renew", w.signedIn(w.renewResidence))
+	handle("GET /referrals", w.signedIn(w.inboxPage))
+	handle("POST /referrals/{id}/accept", w.signedIn(w.acceptReferral))
+	handle("POST /referrals/{id}/decline", w.signedIn(w.declineReferral))
+	handle("GET /due", w.signedIn(w.duePage))
+	handle("GET /notify", w.signedIn(w.notifyPage))
+	handle("POST /notify", w.signedIn(w.notify))
 	handle("GET /admin/erase", w.signedIn(w.erasePage))
 	handle("POST /admin/erase", w.signedIn(w.erase))
 	handle("GET /audit", w.signedIn(w.auditPage))
@@ -129,7 +150,7 @@ type view struct {
 	Data        any
 }
 
-type navPermissions struct{ Cases, Create, Admin, Audit, Flags bool }
+type navPermissions struct{ Cases, Create, Admin, Audit, Flags, Inbox, Due, Notify bool }
 
 func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, status int, page string, v view) {
 	v.L = localizerFor(r)
@@ -142,6 +163,9 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 			Admin:  nrm.Can(s.Actor, nrm.ActUserManage, nrm.Access{}),
 			Audit:  nrm.Can(s.Actor, nrm.ActAuditRead, nrm.Access{}),
 			Flags:  nrm.Can(s.Actor, nrm.ActFlagsOverview, nrm.Access{}),
+			Inbox:  nrm.Can(s.Actor, nrm.ActReferralRespond, nrm.Access{Relation: nrm.RelRecipient}),
+			Due:    nrm.Can(s.Actor, nrm.ActDeadlines, nrm.Access{}),
+			Notify: nrm.Can(s.Actor, nrm.ActNotify, nrm.Access{}),
 		}
 	} else {
 		v.Actor = nrm.Actor{}
