@@ -512,3 +512,74 @@ func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+func TestWithdrawingReferrals(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, e sqlstore.Engine) {
+		w := newWorld(t, e, service.Config{})
+		t.Run("an accepted NRM referral withdrawn before any decision returns the case to encountered", func(t *testing.T) {
+			id := w.adultCase(t, w.officer)
+			ref := w.refer(t, w.officer, id, w.ca.ID, w.consent(t, w.officer, id, w.ca.ID, []string{"identity"}, ""))
+			w.must(t, 200, "POST", "/api/v1/referrals/"+ref+"/accept", w.decider, nil)
+			w.wantError(t, 422, "reason", "POST", "/api/v1/referrals/"+ref+"/withdraw", w.officer, map[string]any{})
+			w.must(t, 200, "POST", "/api/v1/referrals/"+ref+"/withdraw", w.officer, map[string]any{"reason": "She moved abroad."})
+			if st, dl := w.state(t, id, w.officer); st != "encountered" || len(dl) != 0 {
+				t.Fatalf("%s %v", st, dl)
+			}
+			w.wantError(t, 404, "", "GET", "/api/v1/cases/"+id, w.decider, nil)
+			l := w.must(t, 200, "GET", "/api/v1/cases/"+id+"/referrals", w.officer, nil)["items"].([]any)
+			r := l[0].(map[string]any)
+			if r["status"] != "withdrawn" || !strings.Contains(r["response_reason"].(string), "She moved abroad.") || r["responded_at"] == nil {
+				t.Fatalf("%v", r)
+			}
+		})
+		t.Run("after a decision it is a conflict", func(t *testing.T) {
+			id := w.adultCase(t, w.officer)
+			ref := w.refer(t, w.officer, id, w.ca.ID, w.consent(t, w.officer, id, w.ca.ID, []string{"identity"}, ""))
+			w.must(t, 200, "POST", "/api/v1/referrals/"+ref+"/accept", w.decider, nil)
+			w.must(t, 201, "POST", "/api/v1/cases/"+id+"/decisions", w.decider, map[string]any{
+				"kind": "reasonable-grounds", "outcome": "positive", "decided_on": w.a.Svc.Today().String(), "reasons": "Credible account."})
+			w.wantError(t, 409, "", "POST", "/api/v1/referrals/"+ref+"/withdraw", w.officer, map[string]any{"reason": "Changed our mind."})
+		})
+	})
+}
+
+func TestDashboardFollowsAccess(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, e sqlstore.Engine) {
+		w := newWorld(t, e, service.Config{})
+		id := w.adultCase(t, w.ngoWorker)
+		w.must(t, 201, "POST", "/api/v1/cases/"+id+"/plans", w.ngoWorker, map[string]any{"type": "Health", "objectives": "Recover.",
+			"action_plan": "See a doctor.", "review_on": w.a.Svc.Today().AddDays(7).String()})
+		// A shelter, with consent to identity only, and the police with the same.
+		shelter := w.a.MustOrg(t, nrm.KindShelter)
+		shelterWorker := w.a.MustToken(t, w.a.MustUser(t, shelter, nrm.RoleCaseWorker))
+		consent := w.consent(t, w.ngoWorker, id, shelter.ID, []string{"identity"}, "")
+		ref := w.refer(t, w.ngoWorker, id, shelter.ID, consent)
+		w.must(t, 200, "POST", "/api/v1/referrals/"+ref+"/accept", shelterWorker, nil)
+		dash := func(token string) string { return mustJSON(w.must(t, 200, "GET", "/api/v1/deadlines?within=30", token, nil)) }
+		if d := dash(w.ngoWorker); !strings.Contains(d, nrm.DeadlinePlanReview) {
+			t.Fatalf("the owner lacks its own clock: %s", d)
+		}
+		if d := dash(shelterWorker); strings.Contains(d, nrm.DeadlinePlanReview) || !strings.Contains(d, `"due_soon":0`) {
+			t.Fatalf("a partner without support in scope sees a support clock: %s", d)
+		}
+		t.Run("the list shows each case's clocks", func(t *testing.T) {
+			l := mustJSON(w.must(t, 200, "GET", "/api/v1/cases", w.ngoWorker, nil))
+			if !strings.Contains(l, nrm.DeadlinePlanReview) {
+				t.Fatalf("%s", l)
+			}
+		})
+		t.Run("a withdrawn consent takes the case off the partner's dashboard", func(t *testing.T) {
+			id2 := w.adultCase(t, w.ngoWorker)
+			c2 := w.consent(t, w.ngoWorker, id2, shelter.ID, []string{"identity"}, w.a.Svc.Today().AddDays(20).String())
+			r2 := w.refer(t, w.ngoWorker, id2, shelter.ID, c2)
+			w.must(t, 200, "POST", "/api/v1/referrals/"+r2+"/accept", shelterWorker, nil)
+			if d := dash(shelterWorker); !strings.Contains(d, id2) {
+				t.Fatalf("the partner does not see the consent's clock: %s", d)
+			}
+			w.must(t, 200, "POST", "/api/v1/consents/"+c2+"/withdraw", w.ngoWorker, nil)
+			if d := dash(shelterWorker); strings.Contains(d, id2) {
+				t.Fatalf("after withdrawal the case is still on the partner's dashboard: %s", d)
+			}
+		})
+	})
+}

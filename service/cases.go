@@ -237,6 +237,17 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 			}
 			out = append(out, v)
 		}
+		ids := make([]string, len(out))
+		for i, v := range out {
+			ids[i] = v.ID
+		}
+		clocks, err := tx.DeadlinesOf(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for i := range out {
+			out[i].Deadlines = nrm.VisibleDeadlines(clocks[out[i].ID], out[i].Readable)
+		}
 		return nil
 	})
 	if err != nil {
@@ -256,6 +267,7 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 // identity only when the actor may read it.
 func (s *Service) openCase(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, acc nrm.Access, rec sqlstore.CaseRecord) (nrm.CaseView, error) {
 	v := nrm.CaseView{Case: rec.Case, Access: acc, Readable: readable(a, acc)}
+	v.Profile = s.profileOf(rec.Case).ID // cases from before profiles follow the deployment's
 	v.Person = nrm.Person{ID: rec.Person.ID, Sex: rec.Person.Sex, Citizenship: rec.Person.Citizenship,
 		AgeUncertain: rec.Person.AgeUncertain, Erased: !rec.Person.ErasedAt.IsZero()}
 	if !v.Readable.Has(nrm.Identity) || v.Person.Erased || BenchBaseline {

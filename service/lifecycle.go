@@ -384,17 +384,19 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 			return nrm.Conflict("a referral of this case to %s is pending already", to.Name)
 		}
 		if c.State == nrm.StateClosed {
-			return nrm.ErrTransition(c.State, nrm.StepRefer)
+			return nrm.Conflict("the case is closed: re-open it as a new episode to refer the person again")
 		}
 		r.NRM = to.Kind == nrm.KindCompetentAuthority
 		if r.NRM && c.State != nrm.StateEncountered {
 			return nrm.ErrTransition(c.State, nrm.StepRefer)
 		}
-		if c.Child {
+		if c.Child && r.ConsentID == "" {
 			if r.Scope == 0 {
 				r.Scope = childProtectionScope
 			}
 		} else {
+			// An adult's referral rests on consent; a child's may, and a
+			// consent given is then checked the same way.
 			if r.ConsentID == "" {
 				return nrm.Invalid("consent_id", "an adult is referred only with their informed consent: record it first")
 			}
@@ -622,20 +624,47 @@ func (s *Service) WithdrawReferral(ctx context.Context, id, reason string) (nrm.
 		if r.Status != nrm.ReferralPending && r.Status != nrm.ReferralAccepted {
 			return nrm.Conflict("the referral is %s already", r.Status)
 		}
-		if err := tx.WithdrawReferral(ctx, r.ID, r.Version, a.UserID); err != nil {
+		c := rec.Case
+		// The NRM referral can be withdrawn until the authority decides;
+		// after that the case is the authority's to decide or close.
+		back := r.NRM && (c.State == nrm.StateReferred || c.State == nrm.StateAwaitingReasonableGrounds ||
+			c.State == nrm.StateAwaitingConclusiveGrounds)
+		if r.NRM && r.Status == nrm.ReferralAccepted {
+			ds, err := tx.Decisions(ctx, r.CaseID)
+			if err != nil {
+				return err
+			}
+			if len(ds) > 0 || !back {
+				return nrm.Conflict("the competent authority has decided on this case: the NRM referral can no longer be withdrawn")
+			}
+		}
+		var sealed []byte
+		if rec.PersonKey != nil {
+			z, err := s.personSealer(rec)
+			if err != nil {
+				return err
+			}
+			sealed = z.seal("referrals", "response_reason", r.ID, "Withdrawn: "+reason)
+		}
+		if err := tx.WithdrawReferral(ctx, r.ID, r.Version, a.UserID, sealed); err != nil {
 			return err
 		}
 		today := nrm.DateOf(tx.Now)
 		if err := s.event(ctx, tx, r.CaseID, "referral", "", today, "referral withdrawn", r.ID); err != nil {
 			return err
 		}
-		c := rec.Case
-		if r.NRM && c.State == nrm.StateReferred {
+		if back && c.State != nrm.StateEncountered {
+			for _, k := range []string{nrm.DeadlineRG, nrm.DeadlineCG} {
+				if err := tx.ClearDeadline(ctx, r.CaseID, k, ""); err != nil {
+					return err
+				}
+			}
+			c.NRMAcceptedOn = nrm.Date{}
 			if err := s.changeState(ctx, tx, &c, nrm.StateEncountered, today, "NRM referral withdrawn"); err != nil {
 				return err
 			}
 		}
-		r.Status = nrm.ReferralWithdrawn
+		r.Status, r.ResponseReason = nrm.ReferralWithdrawn, "Withdrawn: "+reason
 		out = r.Referral
 		return s.record(ctx, tx, s.entry(ctx, "referral.withdraw", "case/"+r.CaseID, outcomeOK, "referral "+r.ID))
 	})
@@ -1149,11 +1178,49 @@ func (s *Service) Deadlines(ctx context.Context, all bool, days int) (Dashboard,
 		f.ExcludeKinds = []string{nrm.DeadlinePlanReview, nrm.DeadlinePermitExpiry}
 	}
 	err = s.read(ctx, func(tx *sqlstore.Tx) error {
-		if d.Items, err = tx.DueDeadlines(ctx, f); err != nil {
+		if all {
+			if d.Items, err = tx.DueDeadlines(ctx, f); err != nil {
+				return err
+			}
+			d.Overdue, d.DueSoon, err = tx.CountDue(ctx, f, d.Today)
 			return err
 		}
-		d.Overdue, d.DueSoon, err = tx.CountDue(ctx, f, d.Today)
-		return err
+		// An organisation's own view: a partner sees a case's support clocks
+		// only when its access to that case covers support, decided per case.
+		f.Limit = maxDue
+		items, err := tx.DueDeadlines(ctx, f)
+		if err != nil {
+			return err
+		}
+		scopes := map[string]nrm.Scope{}
+		for _, it := range items {
+			if c := nrm.DeadlineCompartment(it.Kind); c != "" && it.OrgID != a.OrgID {
+				sc, ok := scopes[it.CaseID]
+				if !ok {
+					acc, err := tx.CaseAccess(ctx, it.CaseID, a.OrgID)
+					if err != nil {
+						return err
+					}
+					sc = readable(a, acc)
+					scopes[it.CaseID] = sc
+				}
+				if !sc.Has(c) {
+					continue
+				}
+			}
+			if it.Due.Before(d.Today) {
+				d.Overdue++
+			} else {
+				d.DueSoon++
+			}
+			if len(d.Items) < 500 {
+				d.Items = append(d.Items, it)
+			}
+		}
+		return nil
 	})
 	return d, err
 }
+
+// maxDue bounds the clocks one organisation's dashboard weighs.
+const maxDue = 10000

@@ -216,8 +216,8 @@ func (tx *Tx) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	q := "SELECT " + caseColumns + caseFrom + " WHERE " + involvedClause
-	args := []any{f.OrgID, f.OrgID}
+	clause, args := tx.involved(f.OrgID)
+	q := "SELECT " + caseColumns + caseFrom + " WHERE " + clause
 	if f.State != "" {
 		q += " AND c.state = ?"
 		args = append(args, f.State)
@@ -254,10 +254,16 @@ func (tx *Tx) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, error) {
 	return out, rowsErr(rows)
 }
 
-// involvedClause selects the cases an organisation created or holds an
-// accepted referral of. It takes the organisation id twice. Whether the
-// consent under a referral still holds is decided per case by AccessTo.
-const involvedClause = "(c.org_id = ? OR c.id IN (SELECT case_id FROM referrals WHERE to_org = ? AND status = 'accepted'))"
+// involved selects the cases (c) an organisation created or holds an
+// accepted referral of that still stands: a child's, or an adult's whose
+// consent is given and not expired on the transaction's date. The scope of
+// a partner's access is then decided per case by AccessTo.
+func (tx *Tx) involved(orgID string) (string, []any) {
+	return `(c.org_id = ? OR c.id IN (SELECT r.case_id FROM referrals r LEFT JOIN consents k ON k.id = r.consent_id
+		JOIN cases rc ON rc.id = r.case_id WHERE r.to_org = ? AND r.status = 'accepted'
+		AND (rc.child OR r.consent_id = '' OR (k.status = 'given' AND (k.expires = '' OR k.expires >= ?)))))`,
+		[]any{orgID, orgID, nrm.DateOf(tx.Now).String()}
+}
 
 // CaseAccess tells how an organisation stands to a case today.
 func (tx *Tx) CaseAccess(ctx context.Context, caseID, orgID string) (nrm.Access, error) {

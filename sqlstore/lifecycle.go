@@ -275,6 +275,25 @@ func (tx *Tx) Deadlines(ctx context.Context, caseID string) ([]nrm.Deadline, err
 	return collect(tx, ctx, scanDeadline, "SELECT case_id, kind, ref_id, due FROM deadlines WHERE case_id = ? ORDER BY due, kind", caseID)
 }
 
+// DeadlinesOf returns the clocks of several cases, by case.
+func (tx *Tx) DeadlinesOf(ctx context.Context, caseIDs []string) (map[string][]nrm.Deadline, error) {
+	out := map[string][]nrm.Deadline{}
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(caseIDs))
+	for i, id := range caseIDs {
+		args[i] = id
+	}
+	marks := strings.Repeat("?,", len(caseIDs))
+	ds, err := collect(tx, ctx, scanDeadline, "SELECT case_id, kind, ref_id, due FROM deadlines WHERE case_id IN ("+
+		marks[:len(marks)-1]+") ORDER BY due, kind", args...)
+	for _, d := range ds {
+		out[d.CaseID] = append(out[d.CaseID], d)
+	}
+	return out, err
+}
+
 // DueItem is a deadline with what a dashboard shows of its case.
 type DueItem struct {
 	nrm.Deadline
@@ -294,12 +313,13 @@ type DueFilter struct {
 }
 
 // where is the filter's condition on deadlines d joined with cases c.
-func (f DueFilter) where() (string, []any) {
+func (f DueFilter) where(tx *Tx) (string, []any) {
 	q := " WHERE d.due <= ?"
 	args := []any{f.Until.String()}
 	if f.OrgID != "" {
-		q += " AND " + involvedClause
-		args = append(args, f.OrgID, f.OrgID)
+		clause, cargs := tx.involved(f.OrgID)
+		q += " AND " + clause
+		args = append(args, cargs...)
 	}
 	for _, k := range f.ExcludeKinds {
 		q += " AND d.kind <> ?"
@@ -310,10 +330,10 @@ func (f DueFilter) where() (string, []any) {
 
 // DueDeadlines lists deadlines due on or before Until, soonest (most overdue) first.
 func (tx *Tx) DueDeadlines(ctx context.Context, f DueFilter) ([]DueItem, error) {
-	if f.Limit <= 0 || f.Limit > 1000 {
+	if f.Limit <= 0 || f.Limit > 10000 {
 		f.Limit = 200
 	}
-	where, args := f.where()
+	where, args := f.where(tx)
 	return collect(tx, ctx, func(r scanner) (DueItem, error) {
 		var it DueItem
 		var due string
@@ -326,7 +346,7 @@ func (tx *Tx) DueDeadlines(ctx context.Context, f DueFilter) ([]DueItem, error) 
 
 // CountDue counts the filter's deadlines overdue (before today) and due from today on.
 func (tx *Tx) CountDue(ctx context.Context, f DueFilter, today nrm.Date) (overdue, soon int, err error) {
-	where, args := f.where()
+	where, args := f.where(tx)
 	q := "SELECT COALESCE(SUM(CASE WHEN d.due < ? THEN 1 ELSE 0 END), 0), COUNT(*) FROM deadlines d"
 	if f.OrgID != "" {
 		q += " JOIN cases c ON c.id = d.case_id"
@@ -369,8 +389,12 @@ func (tx *Tx) Notifications(ctx context.Context, orgID string, limit int) ([]nrm
 }
 
 // WithdrawReferral ends a pending or accepted referral at the version read.
-func (tx *Tx) WithdrawReferral(ctx context.Context, id string, version int64, by string) error {
-	return updated(tx.exec(ctx, `UPDATE referrals SET status = ?, responded_by = ?, responded_at = ?, version = version + 1
-		WHERE id = ? AND version = ? AND status IN (?, ?)`,
-		nrm.ReferralWithdrawn, by, micros(tx.Now), id, version, nrm.ReferralPending, nrm.ReferralAccepted))
+// The reason goes where a response's reason goes; who accepted an accepted
+// referral, and when, is kept (the timeline records the withdrawal).
+func (tx *Tx) WithdrawReferral(ctx context.Context, id string, version int64, by string, sealedReason []byte) error {
+	return updated(tx.exec(ctx, `UPDATE referrals SET status = ?, response_reason = ?,
+		responded_by = CASE WHEN status = 'pending' THEN ? ELSE responded_by END,
+		responded_at = CASE WHEN status = 'pending' THEN ? ELSE responded_at END,
+		version = version + 1 WHERE id = ? AND version = ? AND status IN (?, ?)`,
+		nrm.ReferralWithdrawn, sealedReason, by, micros(tx.Now), id, version, nrm.ReferralPending, nrm.ReferralAccepted))
 }
