@@ -555,7 +555,9 @@ func TestDashboardFollowsAccess(t *testing.T) {
 		consent := w.consent(t, w.ngoWorker, id, shelter.ID, []string{"identity"}, "")
 		ref := w.refer(t, w.ngoWorker, id, shelter.ID, consent)
 		w.must(t, 200, "POST", "/api/v1/referrals/"+ref+"/accept", shelterWorker, nil)
-		dash := func(token string) string { return mustJSON(w.must(t, 200, "GET", "/api/v1/deadlines?within=30", token, nil)) }
+		dash := func(token string) string {
+			return mustJSON(w.must(t, 200, "GET", "/api/v1/deadlines?within=30", token, nil))
+		}
 		if d := dash(w.ngoWorker); !strings.Contains(d, nrm.DeadlinePlanReview) {
 			t.Fatalf("the owner lacks its own clock: %s", d)
 		}
