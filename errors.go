@@ -69,6 +69,25 @@ func Internal(cause error) *Error {
 // ErrStale is returned when an update lost an optimistic-concurrency race.
 var ErrStale = &Error{Code: CodeConflict, Message: "the record was changed by someone else; reload and try again"}
 
+// StatusOf is the HTTP status of an error code, for both faces of nrm.
+func StatusOf(code string) int {
+	switch code {
+	case CodeInvalid:
+		return 422
+	case CodeUnauthorized:
+		return 401
+	case CodeForbidden:
+		return 403
+	case CodeNotFound:
+		return 404
+	case CodeConflict:
+		return 409
+	case CodeThrottled:
+		return 429
+	}
+	return 500
+}
+
 // ErrorCode returns the code of err, or CodeInternal for errors not of type *Error.
 func ErrorCode(err error) string {
 	var e *Error

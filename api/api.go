@@ -140,23 +140,7 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 }
 
 // Status maps an error code to its HTTP status.
-func Status(code string) int {
-	switch code {
-	case nrm.CodeInvalid:
-		return http.StatusUnprocessableEntity
-	case nrm.CodeUnauthorized:
-		return http.StatusUnauthorized
-	case nrm.CodeForbidden:
-		return http.StatusForbidden
-	case nrm.CodeNotFound:
-		return http.StatusNotFound
-	case nrm.CodeConflict:
-		return http.StatusConflict
-	case nrm.CodeThrottled:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
+func Status(code string) int { return nrm.StatusOf(code) }
 
 type errorBody struct {
 	Error errorDetail `json:"error"`

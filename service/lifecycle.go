@@ -52,6 +52,18 @@ func (s *Service) personSealer(rec sqlstore.CaseRecord) (sealer, error) {
 	return sealer{dk}, err
 }
 
+// viewerSealer checks that the actor may view a case and returns the
+// sealer to open its free text, or nil when the actor does not read
+// identity or the person was erased.
+func (s *Service) viewerSealer(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, caseID string) (*sealer, error) {
+	rec, acc, err := s.caseFor(ctx, tx, a, caseID, nrm.ActCaseView)
+	if err != nil || !readable(a, acc).Has(nrm.Identity) || rec.PersonKey == nil {
+		return nil, err
+	}
+	z, err := s.personSealer(rec)
+	return &z, err
+}
+
 // changeState moves a case and records the move on its timeline.
 func (s *Service) changeState(ctx context.Context, tx *sqlstore.Tx, c *nrm.Case, to nrm.State, on nrm.Date, why string) error {
 	from := c.State
@@ -680,7 +692,7 @@ func (s *Service) Referrals(ctx context.Context, caseID string) ([]nrm.Referral,
 	}
 	var out []nrm.Referral
 	err = s.read(ctx, func(tx *sqlstore.Tx) error {
-		rec, acc, err := s.caseFor(ctx, tx, a, caseID, nrm.ActCaseView)
+		z, err := s.viewerSealer(ctx, tx, a, caseID)
 		if err != nil {
 			return err
 		}
@@ -688,15 +700,8 @@ func (s *Service) Referrals(ctx context.Context, caseID string) ([]nrm.Referral,
 		if err != nil {
 			return err
 		}
-		open := readable(a, acc).Has(nrm.Identity) && rec.PersonKey != nil
-		var z sealer
-		if open {
-			if z, err = s.personSealer(rec); err != nil {
-				return err
-			}
-		}
 		for _, r := range recs {
-			if open {
+			if z != nil {
 				if r.Reason, err = z.open("referrals", "reason", r.ID, r.SealedReason); err != nil {
 					return err
 				}
@@ -863,7 +868,7 @@ func (s *Service) Decisions(ctx context.Context, caseID string) ([]nrm.Decision,
 	}
 	var out []nrm.Decision
 	err = s.read(ctx, func(tx *sqlstore.Tx) error {
-		rec, acc, err := s.caseFor(ctx, tx, a, caseID, nrm.ActCaseView)
+		z, err := s.viewerSealer(ctx, tx, a, caseID)
 		if err != nil {
 			return err
 		}
@@ -871,15 +876,8 @@ func (s *Service) Decisions(ctx context.Context, caseID string) ([]nrm.Decision,
 		if err != nil {
 			return err
 		}
-		open := readable(a, acc).Has(nrm.Identity) && rec.PersonKey != nil
-		var z sealer
-		if open {
-			if z, err = s.personSealer(rec); err != nil {
-				return err
-			}
-		}
 		for _, d := range recs {
-			if open {
+			if z != nil {
 				if d.Reasons, err = z.open("decisions", "reasons", d.ID, d.SealedReasons); err != nil {
 					return err
 				}
