@@ -440,6 +440,9 @@ func (in NotificationInput) Validate(today Date) (Notification, error) {
 	if !slices.Contains(AgeBands, n.AgeBand) {
 		return n, Invalid("age_band", "one of: %s", strings.Join(AgeBands, ", "))
 	}
+	if n.AgeBand == "0-11" || n.AgeBand == "12-17" {
+		return n, Invalid("age_band", "a child needs no consent: refer the child (child protection is notified) instead of an anonymous notification")
+	}
 	if n.Nationality, err = ParseCountry("nationality", in.Nationality, true); err != nil {
 		return n, err
 	}

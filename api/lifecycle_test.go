@@ -188,11 +188,17 @@ func TestIdentificationTrack(t *testing.T) {
 		})
 		t.Run("the timeline holds every step, without personal data", func(t *testing.T) {
 			tl := w.a.Do(t, "GET", "/api/v1/cases/"+id+"/timeline", w.officer, nil)
+			// In the order they happened, though the clock stood still for most.
+			last := -1
 			for _, want := range []string{"screened with adult-labour", "consent given", "referred to", "referral accepted",
 				"reasonable-grounds decision: positive", "recovery-period", "identified"} {
-				if !strings.Contains(string(tl.Body), want) {
+				i := strings.Index(string(tl.Body), want)
+				if i < 0 {
 					t.Errorf("timeline lacks %q", want)
+				} else if i < last {
+					t.Errorf("timeline has %q out of order", want)
 				}
+				last = max(last, i)
 			}
 			if strings.Contains(string(tl.Body), "Popescu") || strings.Contains(string(tl.Body), "bakery") {
 				t.Fatalf("timeline holds personal data: %s", tl.Body)
@@ -387,6 +393,8 @@ func TestAnonymousNotificationHoldsNoPersonalData(t *testing.T) {
 		}
 		w.wantError(t, 400, "name", "POST", "/api/v1/notifications", w.officer, map[string]any{"name": "Ana", "country": "GB"})
 		w.wantError(t, 422, "age_band", "POST", "/api/v1/notifications", w.officer, map[string]any{"age_band": "30", "country": "GB"})
+		// A child is referred, never notified anonymously: no consent is needed.
+		w.wantError(t, 422, "age_band", "POST", "/api/v1/notifications", w.officer, map[string]any{"age_band": "12-17", "country": "GB"})
 		w.wantError(t, 422, "notified_on", "POST", "/api/v1/notifications", w.officer, map[string]any{"notified_on": "2027-01-01", "country": "GB"})
 		w.wantError(t, 403, "", "POST", "/api/v1/notifications", w.decider, map[string]any{"country": "GB"})
 	})

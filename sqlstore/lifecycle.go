@@ -58,10 +58,21 @@ func date(s string) nrm.Date {
 // Events: the timeline.
 
 func (tx *Tx) InsertEvent(ctx context.Context, e nrm.Event) error {
-	// Events of one transaction share its time; seq keeps their order.
-	tx.events++
+	// seq numbers a case's events in the order they were written, across
+	// transactions (whose times may tie).
+	if tx.eventSeq == nil {
+		tx.eventSeq = map[string]int64{}
+	}
+	seq, ok := tx.eventSeq[e.CaseID]
+	if !ok {
+		if err := tx.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM case_events WHERE case_id = ?", e.CaseID).Scan(&seq); err != nil {
+			return nrm.Internal(err)
+		}
+	}
+	seq++
+	tx.eventSeq[e.CaseID] = seq
 	return tx.execErr(ctx, `INSERT INTO case_events (id, case_id, at, seq, on_date, kind, compartment, actor, actor_org, summary, ref_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.CaseID, micros(e.At), tx.events, e.On.String(), e.Kind, string(e.Compartment),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.CaseID, micros(e.At), seq, e.On.String(), e.Kind, string(e.Compartment),
 		e.Actor, e.ActorOrg, e.Summary, e.RefID)
 }
 
@@ -75,7 +86,7 @@ func (tx *Tx) Events(ctx context.Context, caseID string, scope nrm.Scope) ([]nrm
 		err := r.Scan(&e.ID, &e.CaseID, &at, &on, &e.Kind, &comp, &e.Actor, &e.ActorOrg, &e.Summary, &e.RefID)
 		e.At, e.On, e.Compartment = fromMicros(at), date(on), nrm.Compartment(comp)
 		return e, err
-	}, "SELECT id, case_id, at, on_date, kind, compartment, actor, actor_org, summary, ref_id FROM case_events WHERE case_id = ? ORDER BY at, seq", caseID)
+	}, "SELECT id, case_id, at, on_date, kind, compartment, actor, actor_org, summary, ref_id FROM case_events WHERE case_id = ? ORDER BY seq, at", caseID)
 	if err != nil {
 		return nil, err
 	}

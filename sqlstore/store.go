@@ -206,11 +206,11 @@ func (s *Store) Now() time.Time { return s.now() }
 // Tx is one transaction. Now is fixed when it begins, so every row it
 // writes carries the same time and deadlines computed inside agree.
 type Tx struct {
-	tx     querier
-	db     *sql.DB
-	s      *Store
-	Now    time.Time
-	events int // timeline events written, to keep their order
+	tx       querier
+	db       *sql.DB
+	s        *Store
+	Now      time.Time
+	eventSeq map[string]int64 // the last timeline number written, by case
 }
 
 // querier is a *sql.Tx, or the read pool itself for a single statement.

@@ -206,23 +206,7 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, s service.SessionInf
 	w.render(rw, r, s, status, "error", view{Data: map[string]string{"Title": l.T(title), "Message": l.T(e.Message)}})
 }
 
-func statusOf(code string) int {
-	switch code {
-	case nrm.CodeInvalid:
-		return http.StatusUnprocessableEntity
-	case nrm.CodeUnauthorized:
-		return http.StatusUnauthorized
-	case nrm.CodeForbidden:
-		return http.StatusForbidden
-	case nrm.CodeNotFound:
-		return http.StatusNotFound
-	case nrm.CodeConflict:
-		return http.StatusConflict
-	case nrm.CodeThrottled:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
+func statusOf(code string) int { return nrm.StatusOf(code) }
 
 // formError turns an error into the errors shown on a form; ok is false
 // when the error is not about the input.

@@ -28,7 +28,7 @@ CREATE TABLE case_events (
     summary     TEXT NOT NULL,
     ref_id      TEXT NOT NULL
 );
-CREATE INDEX case_events_case ON case_events (case_id, at, seq);
+CREATE INDEX case_events_case ON case_events (case_id, seq);
 
 CREATE TABLE screenings (
     id            TEXT PRIMARY KEY,
