@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 engine=${1:-sqlite}
 n=${2:-100000}
-: "${DASHBOARD_PAGE:=/deadlines?all=1}"
+: "${DASHBOARD_PAGE:=/due}"
 start_nrm "$engine"
 "$work/seed" -url "$url" -token "$token" -cases "$n"
 pause_nrm
