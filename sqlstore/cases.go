@@ -216,21 +216,30 @@ func (tx *Tx) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	clause, args := tx.involved(f.OrgID)
-	q := "SELECT " + caseColumns + caseFrom + " WHERE " + clause
-	if f.State != "" {
-		q += " AND c.state = ?"
-		args = append(args, f.State)
-	}
+	from := caseFrom
+	var args []any
 	if len(f.NameIndex) > 0 {
+		// A search starts from the blind index (the few people with every
+		// name searched for), not from the organisation's many cases.
 		marks := strings.Repeat("?,", len(f.NameIndex))
-		q += " AND c.person_id IN (SELECT person_id FROM person_index WHERE kind = ? AND value IN (" + marks[:len(marks)-1] +
-			") GROUP BY person_id HAVING COUNT(*) = ?)"
+		from = " FROM (SELECT person_id FROM person_index WHERE kind = ? AND value IN (" + marks[:len(marks)-1] +
+			") GROUP BY person_id HAVING COUNT(*) = ?) m CROSS JOIN cases c JOIN persons p ON p.id = c.person_id" +
+			" LEFT JOIN data_keys k ON k.id = c.person_id"
 		args = append(args, IndexName)
 		for _, v := range f.NameIndex {
 			args = append(args, v)
 		}
 		args = append(args, len(f.NameIndex))
+		from += " WHERE c.person_id = m.person_id AND "
+	} else {
+		from += " WHERE "
+	}
+	clause, cargs := tx.involved(f.OrgID)
+	q := "SELECT " + caseColumns + from + clause
+	args = append(args, cargs...)
+	if f.State != "" {
+		q += " AND c.state = ?"
+		args = append(args, f.State)
 	}
 	if f.After != "" {
 		q += " AND (c.created_at, c.id) < (SELECT created_at, id FROM cases WHERE id = ?)"
