@@ -9,7 +9,6 @@ import (
 	"crypto/subtle"
 	"embed"
 	"encoding/base64"
-	"errors"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -388,5 +387,3 @@ func formVersion(r *http.Request) (int64, error) {
 	}
 	return v, nil
 }
-
-var errNoForm = errors.New("no form")
