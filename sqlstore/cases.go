@@ -246,21 +246,7 @@ func (tx *Tx) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, error) {
 		args = append(args, f.After)
 	}
 	q += " ORDER BY c.created_at DESC, c.id DESC LIMIT ?"
-	args = append(args, f.Limit)
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, nrm.Internal(err)
-	}
-	defer rows.Close()
-	var out []CaseRecord
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, nrm.Internal(err)
-		}
-		out = append(out, c)
-	}
-	return out, rowsErr(rows)
+	return collect(tx, ctx, func(r scanner) (CaseRecord, error) { return scanCase(r) }, q, append(args, f.Limit)...)
 }
 
 // involved selects the cases (c) an organisation created or holds an

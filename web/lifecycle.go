@@ -558,6 +558,13 @@ func boolRank(b bool) int {
 // the page with 422 and the message at the input, a step out of order with
 // 409 and the message; anything else is an error page.
 func (w *Web) caseFormFailed(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, err error, form string, values map[string]string) {
+	w.formFailed(rw, r, s, err, form, values, func(status int, v view) { w.renderCasePage(rw, r, s, status, v, form) })
+}
+
+// formFailed re-renders a page of several forms after one failed: its
+// fields are named form.field, so the message stands at the right input.
+func (w *Web) formFailed(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, err error, form string,
+	values map[string]string, render func(status int, v view)) {
 	e := nrm.AsError(err)
 	v := view{Form: map[string]string{}, FieldErrors: map[string]string{}}
 	for k, val := range values {
@@ -577,7 +584,7 @@ func (w *Web) caseFormFailed(rw http.ResponseWriter, r *http.Request, s service.
 		w.fail(rw, r, s, err)
 		return
 	}
-	w.renderCasePage(rw, r, s, statusOf(e.Code), v, form)
+	render(statusOf(e.Code), v)
 }
 
 func (w *Web) backToCase(rw http.ResponseWriter, r *http.Request, caseID, what, anchor string) {
@@ -868,26 +875,7 @@ func (w *Web) declineReferral(rw http.ResponseWriter, r *http.Request, s service
 }
 
 func (w *Web) inboxFailed(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, err error, form string, values map[string]string) {
-	e := nrm.AsError(err)
-	v := view{Form: map[string]string{}, FieldErrors: map[string]string{}}
-	for k, val := range values {
-		v.Form[form+"."+k] = val
-	}
-	switch e.Code {
-	case nrm.CodeInvalid:
-		shown := *e
-		if e.Field != "" {
-			shown.Field = form + "." + e.Field
-			v.FieldErrors[shown.Field] = e.Message
-		}
-		v.Errors = []*nrm.Error{&shown}
-	case nrm.CodeConflict:
-		v.Errors = []*nrm.Error{e}
-	default:
-		w.fail(rw, r, s, err)
-		return
-	}
-	w.renderInbox(rw, r, s, statusOf(e.Code), v, form)
+	w.formFailed(rw, r, s, err, form, values, func(status int, v view) { w.renderInbox(rw, r, s, status, v, form) })
 }
 
 // ---------------------------------------------------------------------------
