@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"time"
 
 	"github.com/nrmproject/nrm/auditlog"
@@ -18,29 +17,26 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	start, last := time.Now(), time.Now()
-	res, err := a.svc.VerifyAudit(systemCtx(ctx), func(done uint64) {
-		if time.Since(last) >= time.Second {
-			last = time.Now()
-			fmt.Fprintf(stderr, "verified %d entries (%.0f/s)\n", done, float64(done)/time.Since(start).Seconds())
+	return withApp(ctx, c, func(a *app) error {
+		start, last := time.Now(), time.Now()
+		res, err := a.svc.VerifyAudit(systemCtx(ctx), func(done uint64) {
+			if time.Since(last) >= time.Second {
+				last = time.Now()
+				fmt.Fprintf(stderr, "verified %d entries (%.0f/s)\n", done, float64(done)/time.Since(start).Seconds())
+			}
+		})
+		if err != nil {
+			var f auditlog.Failure
+			if errors.As(err, &f) {
+				return fmt.Errorf("audit log verification FAILED: %w", err)
+			}
+			return fmt.Errorf("audit log verification failed: %w", err)
 		}
+		elapsed := time.Since(start)
+		fmt.Fprintf(stderr, "verified %d entries in %.2fs (%.0f entries/s)\n", res.Size, elapsed.Seconds(), float64(res.Size)/elapsed.Seconds())
+		fmt.Fprintf(stdout, "ok %d entries root %s\n", res.Size, hex.EncodeToString(res.Root))
+		return nil
 	})
-	if err != nil {
-		var f auditlog.Failure
-		if errors.As(err, &f) {
-			return fmt.Errorf("audit log verification FAILED: %w", err)
-		}
-		return fmt.Errorf("audit log verification failed: %w", err)
-	}
-	elapsed := time.Since(start)
-	fmt.Fprintf(stderr, "verified %d entries in %.2fs (%.0f entries/s)\n", res.Size, elapsed.Seconds(), float64(res.Size)/elapsed.Seconds())
-	fmt.Fprintf(stdout, "ok %d entries root %s\n", res.Size, hex.EncodeToString(res.Root))
-	return nil
 }
 
 func cmdKeysRotate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -49,22 +45,19 @@ func cmdKeysRotate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	res, err := a.svc.RotateKeys(systemCtx(ctx), func(done int) {
-		fmt.Fprintf(stderr, "re-wrapped %d data keys\n", done)
+	return withApp(ctx, c, func(a *app) error {
+		res, err := a.svc.RotateKeys(systemCtx(ctx), func(done int) {
+			fmt.Fprintf(stderr, "re-wrapped %d data keys\n", done)
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "key-encryption key version %d; %d data keys re-wrapped\n", res.Version, res.Rewrapped)
+		if len(res.Old) > 0 {
+			fmt.Fprintf(stdout, "old versions %v can now be retired: nrm keys retire (after every nrm process has picked up the new version, within a minute)\n", res.Old)
+		}
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "key-encryption key version %d; %d data keys re-wrapped\n", res.Version, res.Rewrapped)
-	if len(res.Old) > 0 {
-		fmt.Fprintf(stdout, "old versions %v can now be retired: nrm keys retire (after every nrm process has picked up the new version, within a minute)\n", res.Old)
-	}
-	return nil
 }
 
 func cmdKeysRetire(ctx context.Context, args []string, stdout io.Writer) error {
@@ -73,21 +66,18 @@ func cmdKeysRetire(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	retired, err := a.svc.RetireKeys(systemCtx(ctx))
-	if err != nil {
-		return err
-	}
-	if len(retired) == 0 {
-		fmt.Fprintln(stdout, "no old key versions to retire")
+	return withApp(ctx, c, func(a *app) error {
+		retired, err := a.svc.RetireKeys(systemCtx(ctx))
+		if err != nil {
+			return err
+		}
+		if len(retired) == 0 {
+			fmt.Fprintln(stdout, "no old key versions to retire")
+			return nil
+		}
+		fmt.Fprintf(stdout, "retired key versions %v\n", retired)
 		return nil
-	}
-	fmt.Fprintf(stdout, "retired key versions %v\n", retired)
-	return nil
+	})
 }
 
 func cmdErase(ctx context.Context, args []string, stdout io.Writer) error {
@@ -101,14 +91,11 @@ func cmdErase(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := required(fs, "case", "reason"); err != nil {
 		return err
 	}
-	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	if err := a.svc.Erase(systemCtx(ctx), *caseID, *reason); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "erased the person of case %s\n", *caseID)
-	return nil
+	return withApp(ctx, c, func(a *app) error {
+		if err := a.svc.Erase(systemCtx(ctx), *caseID, *reason); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "erased the person of case %s\n", *caseID)
+		return nil
+	})
 }

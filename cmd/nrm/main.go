@@ -229,6 +229,17 @@ func domainConfig(c common) (service.Config, error) {
 	return cfg, nil
 }
 
+// withApp opens nrm quietly (no logs: the command prints its own result)
+// for a command's work, and closes it after.
+func withApp(ctx context.Context, c common, fn func(*app) error) error {
+	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	return fn(a)
+}
+
 func (a *app) close() {
 	a.svc.Close()
 	a.store.Close()
@@ -244,13 +255,10 @@ func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	fmt.Fprintln(stdout, "schema up to date")
-	return nil
+	return withApp(ctx, c, func(a *app) error {
+		fmt.Fprintln(stdout, "schema up to date")
+		return nil
+	})
 }
 
 func cmdOrgAdd(ctx context.Context, args []string, stdout io.Writer) error {
@@ -269,17 +277,14 @@ func cmdOrgAdd(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := (nrm.OrgInput{Name: *name, Kind: *kind, Country: *country}).Validate(); err != nil {
 		return err
 	}
-	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	o, err := a.svc.CreateOrg(systemCtx(ctx), nrm.OrgInput{Name: *name, Kind: *kind, Country: *country})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, o.ID)
-	return nil
+	return withApp(ctx, c, func(a *app) error {
+		o, err := a.svc.CreateOrg(systemCtx(ctx), nrm.OrgInput{Name: *name, Kind: *kind, Country: *country})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, o.ID)
+		return nil
+	})
 }
 
 func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
@@ -311,20 +316,17 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.W
 			return err
 		}
 	}
-	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	u, generated, err := a.svc.CreateUser(systemCtx(ctx), in, password)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, u.ID)
-	if !*pwStdin {
-		fmt.Fprintln(stdout, generated)
-	}
-	return nil
+	return withApp(ctx, c, func(a *app) error {
+		u, generated, err := a.svc.CreateUser(systemCtx(ctx), in, password)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, u.ID)
+		if !*pwStdin {
+			fmt.Fprintln(stdout, generated)
+		}
+		return nil
+	})
 }
 
 func cmdTokenCreate(ctx context.Context, args []string, stdout io.Writer) error {
@@ -344,17 +346,14 @@ func cmdTokenCreate(ctx context.Context, args []string, stdout io.Writer) error 
 	if _, err := nrm.ParseEmail("email", *email); err != nil {
 		return err
 	}
-	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	token, err := a.svc.CreateToken(systemCtx(ctx), *email, *ttl)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, token)
-	return nil
+	return withApp(ctx, c, func(a *app) error {
+		token, err := a.svc.CreateToken(systemCtx(ctx), *email, *ttl)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, token)
+		return nil
+	})
 }
 
 func cmdDemoCode(ctx context.Context, args []string, stdout io.Writer) error {
@@ -367,15 +366,12 @@ func cmdDemoCode(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := required(fs, "email"); err != nil {
 		return err
 	}
-	a, err := open(ctx, c, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	code, err := a.svc.DemoCode(systemCtx(ctx), *email)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, code)
-	return nil
+	return withApp(ctx, c, func(a *app) error {
+		code, err := a.svc.DemoCode(systemCtx(ctx), *email)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, code)
+		return nil
+	})
 }
