@@ -366,6 +366,20 @@ const (
 	DeadlineConsentExpiry = "consent-expiry"
 )
 
+// DeadlineKinds lists every kind of clock.
+var DeadlineKinds = []string{DeadlineRG, DeadlineRecoveryEnd, DeadlineCG, DeadlinePermitExpiry, DeadlinePlanReview, DeadlineConsentExpiry}
+
+// DeadlineKindsIn lists the kinds of clock that belong to a compartment.
+func DeadlineKindsIn(c Compartment) []string {
+	var out []string
+	for _, k := range DeadlineKinds {
+		if DeadlineCompartment(k) == c {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // AgeBands for anonymous notifications and statistics.
 var AgeBands = []string{"0-11", "12-17", "18-24", "25-34", "35-44", "45-54", "55+", "unknown"}
 

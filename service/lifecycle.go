@@ -1173,7 +1173,7 @@ func (s *Service) Deadlines(ctx context.Context, all bool, days int) (Dashboard,
 	// Clocks of the support track are part of the support compartment:
 	// whoever may not read support does not see them either.
 	if !nrm.Can(a, nrm.ActReadSupport, nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}) {
-		f.ExcludeKinds = []string{nrm.DeadlinePlanReview, nrm.DeadlinePermitExpiry}
+		f.ExcludeKinds = nrm.DeadlineKindsIn(nrm.Support)
 	}
 	err = s.read(ctx, func(tx *sqlstore.Tx) error {
 		if all {

@@ -380,13 +380,7 @@ func TestProtectionClosedToPolice(t *testing.T) {
 			mustStatus(t, role+" writing needs on its own case", r, http.StatusForbidden)
 		}
 
-		c := a.Do(t, "POST", "/api/v1/cases/"+id+"/consents", responder,
-			map[string]any{"purpose": "assistance", "recipient_org": ngo.ID, "scope": []string{"identity", "support"}})
-		mustStatus(t, "consent", c, http.StatusCreated)
-		ref := a.Do(t, "POST", "/api/v1/cases/"+id+"/referrals", responder,
-			map[string]any{"to_org": ngo.ID, "reason": "needs a safe place to stay", "consent_id": c.JSON(t)["id"]})
-		mustStatus(t, "referral", ref, http.StatusCreated)
-		mustStatus(t, "accept", a.Do(t, "POST", "/api/v1/referrals/"+ref.JSON(t)["id"].(string)+"/accept", worker, map[string]any{}), http.StatusOK)
+		a.MustShare(t, id, responder, ngo, "assistance", []string{"identity", "support"}, worker)
 
 		permit := writeAll(t, a, id, worker)
 		if p := getProtection(t, a, id, worker); len(p.Needs) != 1 || p.Services[0].Provider != secretProvider {
@@ -476,13 +470,7 @@ func TestProtectionPartnersNeedSupportInScope(t *testing.T) {
 		outsider := a.MustToken(t, a.MustUser(t, stranger, nrm.RoleCaseWorker))
 		id := a.MustCase(t, worker, testapp.CaseBody("Ana", "Popescu", "1999-04-02"))
 
-		c := a.Do(t, "POST", "/api/v1/cases/"+id+"/consents", worker,
-			map[string]any{"purpose": "legal-proceedings", "recipient_org": lawyers.ID, "scope": []string{"identity", "justice"}})
-		mustStatus(t, "consent", c, http.StatusCreated)
-		ref := a.Do(t, "POST", "/api/v1/cases/"+id+"/referrals", worker,
-			map[string]any{"to_org": lawyers.ID, "reason": "legal advice on compensation", "consent_id": c.JSON(t)["id"]})
-		mustStatus(t, "referral", ref, http.StatusCreated)
-		mustStatus(t, "accept", a.Do(t, "POST", "/api/v1/referrals/"+ref.JSON(t)["id"].(string)+"/accept", partner, map[string]any{}), http.StatusOK)
+		a.MustShare(t, id, worker, lawyers, "legal-proceedings", []string{"identity", "justice"}, partner)
 		permit := writeAll(t, a, id, worker)
 
 		for _, who := range []struct {
@@ -819,13 +807,7 @@ func TestProtectionClocksHiddenFromPolice(t *testing.T) {
 		officer := a.MustToken(t, a.MustUser(t, police, nrm.RoleLawEnforcement))
 		worker := a.MustToken(t, a.MustUser(t, ngo, nrm.RoleCaseWorker))
 		id := a.MustCase(t, officer, testapp.CaseBody("Ana", "Popescu", "1999-04-02"))
-		c := a.Do(t, "POST", "/api/v1/cases/"+id+"/consents", officer,
-			map[string]any{"purpose": "assistance", "recipient_org": ngo.ID, "scope": []string{"identity", "support"}})
-		mustStatus(t, "consent", c, http.StatusCreated)
-		ref := a.Do(t, "POST", "/api/v1/cases/"+id+"/referrals", officer,
-			map[string]any{"to_org": ngo.ID, "reason": "needs a safe place to stay", "consent_id": c.JSON(t)["id"]})
-		mustStatus(t, "referral", ref, http.StatusCreated)
-		mustStatus(t, "accept", a.Do(t, "POST", "/api/v1/referrals/"+ref.JSON(t)["id"].(string)+"/accept", worker, map[string]any{}), http.StatusOK)
+		a.MustShare(t, id, officer, ngo, "assistance", []string{"identity", "support"}, worker)
 		writeAll(t, a, id, worker)
 
 		if d := deadlinesOf(t, a, id, worker); len(d[nrm.DeadlinePlanReview]) != 1 || len(d[nrm.DeadlinePermitExpiry]) != 1 {

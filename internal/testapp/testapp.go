@@ -264,3 +264,25 @@ func rebind(q string) string {
 	}
 	return b.String()
 }
+
+// MustShare shares a case with another organisation the way an adult's
+// case is shared: consent to that organisation within scope, a referral
+// resting on it, and its acceptance by a user of the recipient. It returns
+// the referral's id.
+func (a *App) MustShare(tb testing.TB, caseID, token string, to nrm.Organisation, purpose string, scope []string, acceptToken string) string {
+	tb.Helper()
+	must := func(r Response, status int, what string) map[string]any {
+		tb.Helper()
+		if r.Status != status {
+			tb.Fatalf("%s: %d %s", what, r.Status, r.Body)
+		}
+		return r.JSON(tb)
+	}
+	c := must(a.Do(tb, "POST", "/api/v1/cases/"+caseID+"/consents", token,
+		map[string]any{"purpose": purpose, "recipient_org": to.ID, "scope": scope}), 201, "consent")
+	ref := must(a.Do(tb, "POST", "/api/v1/cases/"+caseID+"/referrals", token,
+		map[string]any{"to_org": to.ID, "reason": "referred for " + purpose, "consent_id": c["id"]}), 201, "referral")
+	id := ref["id"].(string)
+	must(a.Do(tb, "POST", "/api/v1/referrals/"+id+"/accept", acceptToken, map[string]any{}), 200, "acceptance")
+	return id
+}
