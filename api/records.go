@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/nrmproject/nrm"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 type noteJSON struct {
@@ -159,7 +158,7 @@ type auditEntryJSON struct {
 
 func (a *API) auditEntries(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	q := r.URL.Query()
-	f := sqlstore.AuditFilter{Actor: q.Get("actor"), Action: q.Get("action"), Limit: 100}
+	f := nrm.AuditFilter{Actor: q.Get("actor"), Action: q.Get("action"), Limit: 100}
 	if c := q.Get("case"); c != "" {
 		if !nrm.ValidID(c) {
 			return 0, nil, nrm.Invalid("case", "not a case id")

@@ -29,16 +29,21 @@ func (s *Service) Checkpoint(ctx context.Context) ([]byte, error) {
 }
 
 // AuditEntries lists audit entries for an auditor; the listing is itself audited.
-func (s *Service) AuditEntries(ctx context.Context, f sqlstore.AuditFilter) ([]auditlog.StoredEntry, error) {
+func (s *Service) AuditEntries(ctx context.Context, f nrm.AuditFilter) ([]nrm.AuditRecord, error) {
 	if _, err := s.allow(ctx, nrm.ActAuditRead); err != nil {
 		return nil, err
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
 		return nil, nrm.Invalid("to", "ends before it starts")
 	}
-	var out []auditlog.StoredEntry
-	err := s.read(ctx, func(tx *sqlstore.Tx) (err error) {
-		out, err = tx.AuditEntries(ctx, f)
+	var out []nrm.AuditRecord
+	err := s.read(ctx, func(tx *sqlstore.Tx) error {
+		entries, err := tx.AuditEntries(ctx, f)
+		for _, e := range entries {
+			out = append(out, nrm.AuditRecord{Seq: e.Seq, Time: e.Time, RequestID: e.RequestID, Actor: e.Actor,
+				ActorOrg: e.ActorOrg, ActorRole: e.ActorRole, Action: e.Action, Object: e.Object, Outcome: e.Outcome,
+				Detail: e.Detail, LeafHash: e.LeafHash})
+		}
 		return err
 	})
 	if err != nil {

@@ -1145,7 +1145,7 @@ func (s *Service) Timeline(ctx context.Context, caseID string) ([]nrm.Event, err
 type Dashboard struct {
 	Today, Until     nrm.Date
 	Overdue, DueSoon int
-	Items            []sqlstore.DueItem
+	Items            []nrm.DueItem
 	All              bool // every case (the coordinator's overview)
 }
 

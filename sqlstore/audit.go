@@ -154,24 +154,17 @@ func scanAudit(rows *sql.Rows) (auditlog.StoredEntry, error) {
 	return e, err
 }
 
-// AuditFilter selects entries for the auditor's page.
-type AuditFilter struct {
-	Actor  string
-	Object string
-	Action string
-	From   time.Time
-	To     time.Time
-	Before uint64 // entries with a smaller seq (paging backwards); 0 for the newest
-	Limit  int
-}
 
 // AuditEntries lists entries newest first.
-func (tx *Tx) AuditEntries(ctx context.Context, f AuditFilter) ([]auditlog.StoredEntry, error) {
+func (tx *Tx) AuditEntries(ctx context.Context, f nrm.AuditFilter) ([]auditlog.StoredEntry, error) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
 	if f.Actor != "" {
 		add("actor = ?", f.Actor)
+	}
+	if f.ActorOrg != "" {
+		add("actor_org = ?", f.ActorOrg)
 	}
 	if f.Object != "" {
 		add("object = ?", f.Object)

@@ -305,13 +305,6 @@ func (tx *Tx) DeadlinesOf(ctx context.Context, caseIDs []string) (map[string][]n
 	return out, err
 }
 
-// DueItem is a deadline with what a dashboard shows of its case.
-type DueItem struct {
-	nrm.Deadline
-	Reference string
-	OrgID     string
-	State     nrm.State
-}
 
 // DueFilter selects deadlines up to a date. OrgID "" means every case (the
 // coordinator's overview); otherwise the cases the organisation created or
@@ -340,13 +333,13 @@ func (f DueFilter) where(tx *Tx) (string, []any) {
 }
 
 // DueDeadlines lists deadlines due on or before Until, soonest (most overdue) first.
-func (tx *Tx) DueDeadlines(ctx context.Context, f DueFilter) ([]DueItem, error) {
+func (tx *Tx) DueDeadlines(ctx context.Context, f DueFilter) ([]nrm.DueItem, error) {
 	if f.Limit <= 0 || f.Limit > 10000 {
 		f.Limit = 200
 	}
 	where, args := f.where(tx)
-	return collect(tx, ctx, func(r scanner) (DueItem, error) {
-		var it DueItem
+	return collect(tx, ctx, func(r scanner) (nrm.DueItem, error) {
+		var it nrm.DueItem
 		var due string
 		err := r.Scan(&it.CaseID, &it.Kind, &it.RefID, &due, &it.Reference, &it.OrgID, &it.State)
 		it.Due = date(due)

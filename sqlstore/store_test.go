@@ -486,7 +486,7 @@ func TestAuditEntriesFilterByTime(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				s.Read(ctx, func(tx *sqlstore.Tx) error {
-					got, err := tx.AuditEntries(ctx, sqlstore.AuditFilter{From: tc.from, To: tc.to, Limit: 100})
+					got, err := tx.AuditEntries(ctx, nrm.AuditFilter{From: tc.from, To: tc.to, Limit: 100})
 					if err != nil || len(got) != tc.want {
 						t.Fatalf("%d entries (%v), want %d", len(got), err, tc.want)
 					}

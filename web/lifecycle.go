@@ -23,7 +23,6 @@ import (
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/screening"
 	"github.com/nrmproject/nrm/service"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 // labels are the English names of the codes the pages show; templates pass
@@ -889,7 +888,7 @@ type dueRow struct {
 	Open      bool // the viewer may open the case
 }
 
-func dueRowOf(it sqlstore.DueItem, today nrm.Date, org string, open bool) dueRow {
+func dueRowOf(it nrm.DueItem, today nrm.Date, org string, open bool) dueRow {
 	return dueRow{clock: clockOf(it.Deadline, today), Reference: it.Reference, State: it.State, Org: org, Open: open}
 }
 

@@ -6,9 +6,7 @@ import (
 	"strconv"
 
 	"github.com/nrmproject/nrm"
-	"github.com/nrmproject/nrm/auditlog"
 	"github.com/nrmproject/nrm/service"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 func (w *Web) erasePage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
@@ -46,7 +44,7 @@ func (w *Web) erase(rw http.ResponseWriter, r *http.Request, s service.SessionIn
 type auditView struct {
 	Checkpoint  string
 	VerifierKey string
-	Entries     []auditlog.StoredEntry
+	Entries     []nrm.AuditRecord
 	Filter      map[string]string
 	Older       string
 }
@@ -57,7 +55,7 @@ func (w *Web) auditPage(rw http.ResponseWriter, r *http.Request, s service.Sessi
 	for _, k := range []string{"actor", "case", "action", "from", "to"} {
 		filter[k] = q.Get(k)
 	}
-	f := sqlstore.AuditFilter{Actor: filter["actor"], Action: filter["action"], Limit: 100}
+	f := nrm.AuditFilter{Actor: filter["actor"], Action: filter["action"], Limit: 100}
 	var errs []*nrm.Error
 	if c := filter["case"]; c != "" {
 		if !nrm.ValidID(c) {
