@@ -154,7 +154,6 @@ func scanAudit(rows *sql.Rows) (auditlog.StoredEntry, error) {
 	return e, err
 }
 
-
 // AuditEntries lists entries newest first.
 func (tx *Tx) AuditEntries(ctx context.Context, f nrm.AuditFilter) ([]auditlog.StoredEntry, error) {
 	var where []string

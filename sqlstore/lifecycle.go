@@ -305,7 +305,6 @@ func (tx *Tx) DeadlinesOf(ctx context.Context, caseIDs []string) (map[string][]n
 	return out, err
 }
 
-
 // DueFilter selects deadlines up to a date. OrgID "" means every case (the
 // coordinator's overview); otherwise the cases the organisation created or
 // holds an accepted referral of.
