@@ -11,7 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/nrmproject/nrm"
@@ -37,56 +36,81 @@ func New(svc *service.Service, log *slog.Logger) *API {
 	return &API{svc: svc, log: log}
 }
 
+// route is one API operation and its handler.
+type route struct {
+	pattern string
+	handler handlerFunc
+}
+
+// routes is the API's operation table: Register serves it, and a test
+// holds the OpenAPI document to it. It is built per API value, never kept
+// in a package variable.
+func (a *API) routes() []route {
+	return []route{
+		{"POST /api/v1/cases", a.createCase},
+		{"POST /api/v1/cases/import", a.importCases},
+		{"GET /api/v1/cases", a.listCases},
+		{"GET /api/v1/cases/{id}", a.getCase},
+		{"POST /api/v1/cases/{id}/notes", a.addNote},
+		{"GET /api/v1/cases/{id}/notes", a.listNotes},
+		{"POST /api/v1/cases/{id}/erase", a.erase},
+		{"POST /api/v1/cases/{id}/screenings", a.screen},
+		{"GET /api/v1/cases/{id}/screenings", a.listScreenings},
+		{"POST /api/v1/cases/{id}/consents", a.recordConsent},
+		{"GET /api/v1/cases/{id}/consents", a.listConsents},
+		{"POST /api/v1/consents/{id}/withdraw", a.withdrawConsent},
+		{"POST /api/v1/cases/{id}/referrals", a.refer},
+		{"GET /api/v1/cases/{id}/referrals", a.listReferrals},
+		{"GET /api/v1/referrals", a.inbox},
+		{"POST /api/v1/referrals/{id}/accept", a.acceptReferral},
+		{"POST /api/v1/referrals/{id}/decline", a.declineReferral},
+		{"POST /api/v1/referrals/{id}/withdraw", a.withdrawReferral},
+		{"POST /api/v1/cases/{id}/decisions", a.decide},
+		{"GET /api/v1/cases/{id}/decisions", a.listDecisions},
+		{"POST /api/v1/cases/{id}/await-conclusive", a.awaitConclusive},
+		{"POST /api/v1/cases/{id}/reconsider", a.reconsider},
+		{"POST /api/v1/cases/{id}/close", a.closeCase},
+		{"POST /api/v1/cases/{id}/reopen", a.reopenCase},
+		{"GET /api/v1/cases/{id}/timeline", a.timeline},
+		{"POST /api/v1/cases/{id}/needs", a.addNeeds},
+		{"POST /api/v1/cases/{id}/plans", a.addPlan},
+		{"POST /api/v1/cases/{id}/services", a.addService},
+		{"POST /api/v1/cases/{id}/residence", a.addResidence},
+		{"POST /api/v1/residence/{id}/renew", a.renewResidence},
+		{"GET /api/v1/cases/{id}/protection", a.protection},
+		{"POST /api/v1/notifications", a.notify},
+		{"GET /api/v1/deadlines", a.deadlines},
+		{"GET /api/v1/indicator-sets", a.indicatorSets},
+		{"GET /api/v1/flags", a.listFlags},
+		{"GET /api/v1/organisations", a.listOrgs},
+		{"GET /api/v1/audit/key", a.verifierKey},
+		{"GET /api/v1/audit/entries", a.auditEntries},
+		{"GET /api/v1/audit/proof/inclusion", a.inclusionProof},
+		{"GET /api/v1/audit/proof/consistency", a.consistencyProof},
+	}
+}
+
+// Routes lists the pattern of every /api/v1 operation, the signed
+// checkpoint (served as text, without the JSON wrapper) included.
+func Routes() []string {
+	a := &API{}
+	out := []string{"GET /api/v1/audit/checkpoint"}
+	for _, r := range a.routes() {
+		out = append(out, r.pattern)
+	}
+	return out
+}
+
 // Register adds the API's routes to mux.
 func (a *API) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(openAPI)
 	})
-	a.handle(mux, "POST /api/v1/cases", a.createCase)
-	a.handle(mux, "POST /api/v1/cases/import", a.importCases)
-	a.handle(mux, "GET /api/v1/cases", a.listCases)
-	a.handle(mux, "GET /api/v1/cases/{id}", a.getCase)
-	a.handle(mux, "POST /api/v1/cases/{id}/notes", a.addNote)
-	a.handle(mux, "GET /api/v1/cases/{id}/notes", a.listNotes)
-	a.handle(mux, "POST /api/v1/cases/{id}/erase", a.erase)
-	a.handle(mux, "POST /api/v1/cases/{id}/screenings", a.screen)
-	a.handle(mux, "GET /api/v1/cases/{id}/screenings", a.listScreenings)
-	a.handle(mux, "POST /api/v1/cases/{id}/consents", a.recordConsent)
-	a.handle(mux, "GET /api/v1/cases/{id}/consents", a.listConsents)
-	a.handle(mux, "POST /api/v1/consents/{id}/withdraw", a.withdrawConsent)
-	a.handle(mux, "POST /api/v1/cases/{id}/referrals", a.refer)
-	a.handle(mux, "GET /api/v1/cases/{id}/referrals", a.listReferrals)
-	a.handle(mux, "GET /api/v1/referrals", a.inbox)
-	a.handle(mux, "POST /api/v1/referrals/{id}/accept", a.acceptReferral)
-	a.handle(mux, "POST /api/v1/referrals/{id}/decline", a.declineReferral)
-	a.handle(mux, "POST /api/v1/referrals/{id}/withdraw", a.withdrawReferral)
-	a.handle(mux, "POST /api/v1/cases/{id}/decisions", a.decide)
-	a.handle(mux, "GET /api/v1/cases/{id}/decisions", a.listDecisions)
-	a.handle(mux, "POST /api/v1/cases/{id}/await-conclusive", a.awaitConclusive)
-	a.handle(mux, "POST /api/v1/cases/{id}/reconsider", a.reconsider)
-	a.handle(mux, "POST /api/v1/cases/{id}/close", a.closeCase)
-	a.handle(mux, "POST /api/v1/cases/{id}/reopen", a.reopenCase)
-	a.handle(mux, "GET /api/v1/cases/{id}/timeline", a.timeline)
-	a.handle(mux, "POST /api/v1/cases/{id}/needs", a.addNeeds)
-	a.handle(mux, "POST /api/v1/cases/{id}/plans", a.addPlan)
-	a.handle(mux, "POST /api/v1/cases/{id}/services", a.addService)
-	a.handle(mux, "POST /api/v1/cases/{id}/residence", a.addResidence)
-	a.handle(mux, "POST /api/v1/residence/{id}/renew", a.renewResidence)
-	a.handle(mux, "GET /api/v1/cases/{id}/protection", a.protection)
-	a.handle(mux, "POST /api/v1/notifications", a.notify)
-	a.handle(mux, "GET /api/v1/deadlines", a.deadlines)
-	a.handle(mux, "GET /api/v1/indicator-sets", a.indicatorSets)
-	a.handle(mux, "GET /api/v1/flags", a.listFlags)
-	a.handle(mux, "GET /api/v1/organisations", a.listOrgs)
-	if !slices.Contains(routes, "GET /api/v1/audit/checkpoint") {
-		routes = append(routes, "GET /api/v1/audit/checkpoint")
+	for _, r := range a.routes() {
+		a.handle(mux, r.pattern, r.handler)
 	}
 	mux.HandleFunc("GET /api/v1/audit/checkpoint", a.checkpoint)
-	a.handle(mux, "GET /api/v1/audit/key", a.verifierKey)
-	a.handle(mux, "GET /api/v1/audit/entries", a.auditEntries)
-	a.handle(mux, "GET /api/v1/audit/proof/inclusion", a.inclusionProof)
-	a.handle(mux, "GET /api/v1/audit/proof/consistency", a.consistencyProof)
 	// Anything else under /api/ is a JSON 404, not the web's HTML page.
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, nrm.NotFound("endpoint"))
@@ -96,15 +120,8 @@ func (a *API) Register(mux *http.ServeMux) {
 // handlerFunc is an API handler: it returns the status and body to send, or an error.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) (int, any, error)
 
-// routes lists every API operation registered, so a test can hold the
-// OpenAPI document to it.
-var routes []string
-
 // handle wraps a handler with authentication and the error adapter.
 func (a *API) handle(mux *http.ServeMux, pattern string, h handlerFunc) {
-	if !slices.Contains(routes, pattern) {
-		routes = append(routes, pattern)
-	}
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		actor, err := a.authenticate(r)
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/nrmproject/nrm"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 // CreateOrg adds an organisation (operator only: tenants are set up by
@@ -18,8 +17,8 @@ func (s *Service) CreateOrg(ctx context.Context, in nrm.OrgInput) (nrm.Organisat
 	if err != nil {
 		return o, err
 	}
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
-		o.ID, o.CreatedAt, o.Version = nrm.NewID(), tx.Now, 1
+	err = s.write(ctx, func(tx Tx) error {
+		o.ID, o.CreatedAt, o.Version = nrm.NewID(), tx.Time(), 1
 		if err := tx.InsertOrg(ctx, o); err != nil {
 			return err
 		}
@@ -38,7 +37,7 @@ func (s *Service) Org(ctx context.Context, id string) (nrm.Organisation, error) 
 		return nrm.Organisation{}, nrm.NotFound("organisation")
 	}
 	var o nrm.Organisation
-	err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx Tx) error {
 		var err error
 		o, err = tx.Org(ctx, id)
 		return err
@@ -52,7 +51,7 @@ func (s *Service) Orgs(ctx context.Context) ([]nrm.Organisation, error) {
 		return nil, err
 	}
 	var out []nrm.Organisation
-	err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.Orgs(ctx)
 		return err
@@ -73,7 +72,7 @@ func (s *Service) UpdateOrg(ctx context.Context, id string, version int64, in nr
 		return nrm.Organisation{}, err
 	}
 	var o nrm.Organisation
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		if o, err = tx.Org(ctx, id); err != nil {
 			return err
 		}
@@ -119,15 +118,15 @@ func (s *Service) CreateUser(ctx context.Context, in nrm.UserInput, password str
 		return u, "", err
 	}
 	hash := hashPassword(password)
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		if _, err := tx.Org(ctx, u.OrgID); err != nil {
 			if nrm.ErrorCode(err) == nrm.CodeNotFound {
 				return nrm.Invalid("org", "no organisation with this id")
 			}
 			return err
 		}
-		u.ID, u.CreatedAt, u.Version = nrm.NewID(), tx.Now, 1
-		if err := tx.InsertUser(ctx, sqlstore.UserRecord{User: u, PasswordHash: hash}); err != nil {
+		u.ID, u.CreatedAt, u.Version = nrm.NewID(), tx.Time(), 1
+		if err := tx.InsertUser(ctx, nrm.UserRecord{User: u, PasswordHash: hash}); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, s.entry(ctx, "user.create", "user/"+u.ID, outcomeOK, "role "+string(u.Role)+" in org/"+u.OrgID))
@@ -145,7 +144,7 @@ func (s *Service) Users(ctx context.Context) ([]nrm.User, error) {
 		return nil, err
 	}
 	var out []nrm.User
-	err = s.read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx Tx) error {
 		out, err = tx.Users(ctx, a.OrgID)
 		return err
 	})
@@ -168,8 +167,8 @@ func (s *Service) UpdateUser(ctx context.Context, id string, up UserUpdate) (nrm
 	if err != nil {
 		return nrm.User{}, err
 	}
-	var u sqlstore.UserRecord
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	var u nrm.UserRecord
+	err = s.write(ctx, func(tx Tx) error {
 		u, err = tx.User(ctx, id)
 		if err != nil || u.OrgID != a.OrgID {
 			if err == nil || nrm.ErrorCode(err) == nrm.CodeNotFound {

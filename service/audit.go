@@ -10,7 +10,6 @@ import (
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/auditlog"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 // Audit outcomes.
@@ -36,7 +35,7 @@ func (s *Service) entry(ctx context.Context, action, object, outcome, detail str
 
 // record appends entries inside a write transaction: if they cannot be
 // written, the change they record does not happen either.
-func (s *Service) record(ctx context.Context, tx *sqlstore.Tx, entries ...auditlog.Entry) error {
+func (s *Service) record(ctx context.Context, tx Tx, entries ...auditlog.Entry) error {
 	_, err := tx.AppendAudit(ctx, s.signer, entries)
 	return err
 }
@@ -84,13 +83,13 @@ func (s *Service) recordDenial(ctx context.Context, err error) {
 }
 
 // write and read run a transaction and then record any denial it ended with.
-func (s *Service) write(ctx context.Context, fn func(*sqlstore.Tx) error) error {
+func (s *Service) write(ctx context.Context, fn func(Tx) error) error {
 	err := s.store.Write(ctx, fn)
 	s.recordDenial(ctx, err)
 	return err
 }
 
-func (s *Service) read(ctx context.Context, fn func(*sqlstore.Tx) error) error {
+func (s *Service) read(ctx context.Context, fn func(Tx) error) error {
 	err := s.store.Read(ctx, fn)
 	s.recordDenial(ctx, err)
 	return err
@@ -166,7 +165,7 @@ func (c *committer) run() {
 		for _, r := range batch {
 			entries = append(entries, r.entries...)
 		}
-		err := c.s.store.Write(context.Background(), func(tx *sqlstore.Tx) error {
+		err := c.s.store.Write(context.Background(), func(tx Tx) error {
 			_, err := tx.AppendAudit(context.Background(), c.s.signer, entries)
 			return err
 		})

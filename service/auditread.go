@@ -6,7 +6,6 @@ import (
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/auditlog"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 // Checkpoint returns the latest signed checkpoint (auditors).
@@ -15,7 +14,7 @@ func (s *Service) Checkpoint(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	var signed []byte
-	err := s.read(ctx, func(tx *sqlstore.Tx) (err error) {
+	err := s.read(ctx, func(tx Tx) (err error) {
 		signed, err = tx.LatestCheckpoint(ctx)
 		return err
 	})
@@ -37,7 +36,7 @@ func (s *Service) AuditEntries(ctx context.Context, f nrm.AuditFilter) ([]nrm.Au
 		return nil, nrm.Invalid("to", "ends before it starts")
 	}
 	var out []nrm.AuditRecord
-	err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx Tx) error {
 		entries, err := tx.AuditEntries(ctx, f)
 		for _, e := range entries {
 			out = append(out, nrm.AuditRecord{Seq: e.Seq, Time: e.Time, RequestID: e.RequestID, Actor: e.Actor,
@@ -71,7 +70,7 @@ func (s *Service) InclusionProof(ctx context.Context, index, size uint64) (Proof
 		return Proof{}, nrm.Invalid("index", "must be smaller than size")
 	}
 	p := Proof{Size: size, Index: index}
-	err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx Tx) error {
 		cp, leaves, err := s.proofBasis(ctx, tx, size, "size")
 		if err != nil {
 			return err
@@ -93,7 +92,7 @@ func (s *Service) ConsistencyProof(ctx context.Context, from, to uint64) (Proof,
 		return Proof{}, nrm.Invalid("from", "must be between 1 and to")
 	}
 	p := Proof{Size: to, Index: from}
-	err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx Tx) error {
 		if _, err := tx.CheckpointAt(ctx, from); err != nil {
 			return nrm.Invalid("from", "no checkpoint was signed at size %d", from)
 		}
@@ -111,7 +110,7 @@ func (s *Service) ConsistencyProof(ctx context.Context, from, to uint64) (Proof,
 // maxProofSize bounds the work of one proof request (it rehashes the leaves).
 const maxProofSize = 5_000_000
 
-func (s *Service) proofBasis(ctx context.Context, tx *sqlstore.Tx, size uint64, field string) ([]byte, [][]byte, error) {
+func (s *Service) proofBasis(ctx context.Context, tx Tx, size uint64, field string) ([]byte, [][]byte, error) {
 	if size > maxProofSize {
 		return nil, nil, nrm.Invalid(field, "proofs are served for trees of at most %d entries", maxProofSize)
 	}

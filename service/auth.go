@@ -19,7 +19,6 @@ import (
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/keyring"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 // Session stages: a password alone never gives a full session.
@@ -62,8 +61,8 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientAddr string
 		return SessionInfo{}, errThrottled
 	}
 	email = strings.ToLower(strings.TrimSpace(email))
-	var u sqlstore.UserRecord
-	err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	var u nrm.UserRecord
+	err := s.read(ctx, func(tx Tx) error {
 		var err error
 		u, err = tx.UserByEmail(ctx, email)
 		return err
@@ -90,7 +89,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientAddr string
 	}
 	if !ok {
 		s.throttle.fail(clientAddr, now)
-		if err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		if err := s.write(ctx, func(tx Tx) error {
 			return tx.SigninFailed(ctx, u.ID, now.Add(lockFor(u.FailedSignins+1)))
 		}); err != nil {
 			return SessionInfo{}, err
@@ -108,17 +107,17 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientAddr string
 	return s.newSession(ctx, u, stage)
 }
 
-func (s *Service) newSession(ctx context.Context, u sqlstore.UserRecord, stage string) (SessionInfo, error) {
+func (s *Service) newSession(ctx context.Context, u nrm.UserRecord, stage string) (SessionInfo, error) {
 	token := randomSecret(32)
 	info := SessionInfo{Token: token, Stage: stage, CSRF: randomSecret(32), User: u.User, Actor: actorOf(u)}
-	err := s.write(ctx, func(tx *sqlstore.Tx) error {
-		return tx.InsertSession(ctx, sqlstore.Session{IDHash: tokenHash(token), UserID: u.ID, Stage: stage,
-			CSRF: info.CSRF, CreatedAt: tx.Now, LastSeenAt: tx.Now})
+	err := s.write(ctx, func(tx Tx) error {
+		return tx.InsertSession(ctx, nrm.SessionRecord{IDHash: tokenHash(token), UserID: u.ID, Stage: stage,
+			CSRF: info.CSRF, CreatedAt: tx.Time(), LastSeenAt: tx.Time()})
 	})
 	return info, err
 }
 
-func actorOf(u sqlstore.UserRecord) nrm.Actor {
+func actorOf(u nrm.UserRecord) nrm.Actor {
 	return nrm.Actor{UserID: u.ID, OrgID: u.OrgID, OrgKind: u.OrgKind, Role: u.Role}
 }
 
@@ -130,8 +129,8 @@ func (s *Service) Session(ctx context.Context, token string) (SessionInfo, error
 		return SessionInfo{}, nrm.Unauthorized("sign-in required")
 	}
 	hash := tokenHash(token)
-	var sess sqlstore.Session
-	err := s.store.ReadOne(ctx, func(tx *sqlstore.Tx) error {
+	var sess nrm.SessionRecord
+	err := s.store.ReadOne(ctx, func(tx Tx) error {
 		var err error
 		sess, err = tx.Session(ctx, hash)
 		return err
@@ -146,11 +145,11 @@ func (s *Service) Session(ctx context.Context, token string) (SessionInfo, error
 	expired := now.Sub(sess.LastSeenAt) > s.cfg.SessionIdle || now.Sub(sess.CreatedAt) > s.cfg.SessionAbsolute ||
 		(sess.Stage != StageFull && now.Sub(sess.CreatedAt) > stageTimeout) || sess.User.Disabled
 	if expired {
-		s.write(ctx, func(tx *sqlstore.Tx) error { return tx.DeleteSession(ctx, hash) })
+		s.write(ctx, func(tx Tx) error { return tx.DeleteSession(ctx, hash) })
 		return SessionInfo{}, nrm.Unauthorized("your session has ended; sign in again")
 	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {
-		if err := s.write(ctx, func(tx *sqlstore.Tx) error { return tx.TouchSession(ctx, hash, now) }); err != nil {
+		if err := s.write(ctx, func(tx Tx) error { return tx.TouchSession(ctx, hash, now) }); err != nil {
 			return SessionInfo{}, err
 		}
 	}
@@ -159,7 +158,7 @@ func (s *Service) Session(ctx context.Context, token string) (SessionInfo, error
 
 // SignOut ends a session.
 func (s *Service) SignOut(ctx context.Context, token string) error {
-	return s.write(ctx, func(tx *sqlstore.Tx) error { return tx.DeleteSession(ctx, tokenHash(token)) })
+	return s.write(ctx, func(tx Tx) error { return tx.DeleteSession(ctx, tokenHash(token)) })
 }
 
 // totpOpts are the RFC 6238 defaults that every authenticator app supports.
@@ -180,8 +179,8 @@ func (s *Service) CompleteSignIn(ctx context.Context, token, code, clientAddr st
 	if s.throttle.blocked(clientAddr, now) {
 		return SessionInfo{}, errThrottled
 	}
-	var u sqlstore.UserRecord
-	if err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	var u nrm.UserRecord
+	if err := s.read(ctx, func(tx Tx) error {
 		u, err = tx.User(ctx, sess.User.ID)
 		return err
 	}); err != nil {
@@ -196,7 +195,7 @@ func (s *Service) CompleteSignIn(ctx context.Context, token, code, clientAddr st
 	}
 	if !ok {
 		s.throttle.fail(clientAddr, now)
-		if err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		if err := s.write(ctx, func(tx Tx) error {
 			return tx.SigninFailed(ctx, u.ID, now.Add(lockFor(u.FailedSignins+1)))
 		}); err != nil {
 			return SessionInfo{}, err
@@ -208,18 +207,18 @@ func (s *Service) CompleteSignIn(ctx context.Context, token, code, clientAddr st
 }
 
 // promote swaps a half session for a full one under a new secret.
-func (s *Service) promote(ctx context.Context, oldToken string, u sqlstore.UserRecord) (SessionInfo, error) {
+func (s *Service) promote(ctx context.Context, oldToken string, u nrm.UserRecord) (SessionInfo, error) {
 	newToken := randomSecret(32)
 	info := SessionInfo{Token: newToken, Stage: StageFull, CSRF: randomSecret(32), User: u.User, Actor: actorOf(u)}
-	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+	err := s.write(ctx, func(tx Tx) error {
 		if err := tx.DeleteSession(ctx, tokenHash(oldToken)); err != nil {
 			return err
 		}
 		if err := tx.SigninSucceeded(ctx, u.ID); err != nil {
 			return err
 		}
-		if err := tx.InsertSession(ctx, sqlstore.Session{IDHash: tokenHash(newToken), UserID: u.ID, Stage: StageFull,
-			CSRF: info.CSRF, CreatedAt: tx.Now, LastSeenAt: tx.Now}); err != nil {
+		if err := tx.InsertSession(ctx, nrm.SessionRecord{IDHash: tokenHash(newToken), UserID: u.ID, Stage: StageFull,
+			CSRF: info.CSRF, CreatedAt: tx.Time(), LastSeenAt: tx.Time()}); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, s.entry(nrm.WithActor(ctx, info.Actor), "signin.second-factor", "user/"+u.ID, outcomeOK, "signed in"))
@@ -231,7 +230,7 @@ func (s *Service) promote(ctx context.Context, oldToken string, u sqlstore.UserR
 }
 
 // checkSecondFactor accepts a current TOTP code once, or an unused recovery code.
-func (s *Service) checkSecondFactor(ctx context.Context, u sqlstore.UserRecord, code string, now time.Time) (bool, error) {
+func (s *Service) checkSecondFactor(ctx context.Context, u nrm.UserRecord, code string, now time.Time) (bool, error) {
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	if len(code) == 6 && isDigits(code) {
 		secret, err := s.openTOTPSecret(ctx, u)
@@ -243,14 +242,14 @@ func (s *Service) checkSecondFactor(ctx context.Context, u sqlstore.UserRecord, 
 			return false, nil
 		}
 		var fresh bool
-		err = s.write(ctx, func(tx *sqlstore.Tx) error {
+		err = s.write(ctx, func(tx Tx) error {
 			fresh, err = tx.UseTOTPStep(ctx, u.ID, step)
 			return err
 		})
 		return fresh, err
 	}
 	var used bool
-	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+	err := s.write(ctx, func(tx Tx) error {
 		var err error
 		used, err = tx.UseRecoveryCode(ctx, u.ID, tokenHash(normaliseRecoveryCode(code)))
 		return err
@@ -301,8 +300,8 @@ func (s *Service) BeginEnrolment(ctx context.Context, token string) (Enrolment, 
 	if sess.Stage != StageEnrol {
 		return Enrolment{}, nrm.Conflict("the second factor is already set up")
 	}
-	var u sqlstore.UserRecord
-	if err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	var u nrm.UserRecord
+	if err := s.read(ctx, func(tx Tx) error {
 		u, err = tx.User(ctx, sess.User.ID)
 		return err
 	}); err != nil {
@@ -336,7 +335,7 @@ func (s *Service) BeginEnrolment(ctx context.Context, token string) (Enrolment, 
 		return Enrolment{}, nrm.Internal(err)
 	}
 	if u.TOTPSecret == nil {
-		err = s.write(ctx, func(tx *sqlstore.Tx) error {
+		err = s.write(ctx, func(tx Tx) error {
 			sealed, err := s.sealUserSecret(ctx, tx, sess.User.ID, []byte(key.Secret()))
 			if err != nil {
 				return err
@@ -360,8 +359,8 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, token, code string) (Ses
 	if sess.Stage != StageEnrol {
 		return SessionInfo{}, nil, nrm.Conflict("the second factor is already set up")
 	}
-	var u sqlstore.UserRecord
-	if err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	var u nrm.UserRecord
+	if err := s.read(ctx, func(tx Tx) error {
 		u, err = tx.User(ctx, sess.User.ID)
 		return err
 	}); err != nil {
@@ -385,7 +384,7 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, token, code string) (Ses
 		codes[i] = c[:5] + "-" + c[5:]
 		hashes[i] = tokenHash(normaliseRecoveryCode(codes[i]))
 	}
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		if err := tx.SetTOTP(ctx, u.ID, u.TOTPSecret, true, step); err != nil {
 			return err
 		}
@@ -400,7 +399,7 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, token, code string) (Ses
 }
 
 // sealUserSecret seals a user's TOTP seed under the user's own data key.
-func (s *Service) sealUserSecret(ctx context.Context, tx *sqlstore.Tx, userID string, secret []byte) ([]byte, error) {
+func (s *Service) sealUserSecret(ctx context.Context, tx Tx, userID string, secret []byte) ([]byte, error) {
 	dk, err := s.dataKey(ctx, tx, userID, true)
 	if err != nil {
 		return nil, err
@@ -408,9 +407,9 @@ func (s *Service) sealUserSecret(ctx context.Context, tx *sqlstore.Tx, userID st
 	return dk.Seal(secret, keyring.AD("users", "totp_secret", userID)), nil
 }
 
-func (s *Service) openTOTPSecret(ctx context.Context, u sqlstore.UserRecord) (string, error) {
+func (s *Service) openTOTPSecret(ctx context.Context, u nrm.UserRecord) (string, error) {
 	var dk keyring.DataKey
-	err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx Tx) error {
 		var err error
 		dk, err = s.dataKey(ctx, tx, u.ID, false)
 		return err
@@ -426,7 +425,7 @@ func (s *Service) openTOTPSecret(ctx context.Context, u sqlstore.UserRecord) (st
 }
 
 // dataKey unwraps the data key with the given id, creating it when create is set.
-func (s *Service) dataKey(ctx context.Context, tx *sqlstore.Tx, id string, create bool) (keyring.DataKey, error) {
+func (s *Service) dataKey(ctx context.Context, tx Tx, id string, create bool) (keyring.DataKey, error) {
 	stored, err := tx.DataKey(ctx, id)
 	if nrm.ErrorCode(err) == nrm.CodeNotFound && create {
 		return s.newDataKey(ctx, tx, id)
@@ -455,7 +454,7 @@ func (s *Service) unwrap(id string, wrapped []byte) (keyring.DataKey, error) {
 
 var errErased = errors.New("the data key was destroyed")
 
-func (s *Service) newDataKey(ctx context.Context, tx *sqlstore.Tx, id string) (keyring.DataKey, error) {
+func (s *Service) newDataKey(ctx context.Context, tx Tx, id string) (keyring.DataKey, error) {
 	dk, err := keyring.NewDataKey()
 	if err != nil {
 		return dk, nrm.Internal(err)
@@ -465,7 +464,7 @@ func (s *Service) newDataKey(ctx context.Context, tx *sqlstore.Tx, id string) (k
 		return dk, nrm.Internal(err)
 	}
 	version, _ := keyring.WrappedVersion(wrapped)
-	return dk, tx.InsertDataKey(ctx, sqlstore.DataKey{ID: id, Wrapped: wrapped, KEKVersion: version})
+	return dk, tx.InsertDataKey(ctx, nrm.DataKeyRecord{ID: id, Wrapped: wrapped, KEKVersion: version})
 }
 
 // CreateToken issues an API bearer token for a user (operator only). The
@@ -482,7 +481,7 @@ func (s *Service) CreateToken(ctx context.Context, email string, ttl time.Durati
 		return "", err
 	}
 	token := "nrm_" + randomSecret(32)
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		u, err := tx.UserByEmail(ctx, addr)
 		if nrm.ErrorCode(err) == nrm.CodeNotFound {
 			return nrm.Invalid("email", "no user with this e-mail address")
@@ -493,7 +492,7 @@ func (s *Service) CreateToken(ctx context.Context, email string, ttl time.Durati
 		if u.Disabled {
 			return nrm.Invalid("email", "this user is disabled")
 		}
-		if err := tx.InsertToken(ctx, tokenHash(token), u.ID, tx.Now.Add(ttl)); err != nil {
+		if err := tx.InsertToken(ctx, tokenHash(token), u.ID, tx.Time().Add(ttl)); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, s.entry(ctx, "token.create", "user/"+u.ID, outcomeOK, "ttl "+ttl.String()))
@@ -509,8 +508,8 @@ func (s *Service) TokenActor(ctx context.Context, token string) (nrm.Actor, erro
 	if !strings.HasPrefix(token, "nrm_") || len(token) > 100 {
 		return nrm.Actor{}, nrm.Unauthorized("invalid or expired token")
 	}
-	var u sqlstore.UserRecord
-	err := s.store.ReadOne(ctx, func(tx *sqlstore.Tx) error {
+	var u nrm.UserRecord
+	err := s.store.ReadOne(ctx, func(tx Tx) error {
 		var err error
 		u, err = tx.TokenUser(ctx, tokenHash(token))
 		return err

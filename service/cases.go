@@ -10,7 +10,6 @@ import (
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/auditlog"
 	"github.com/nrmproject/nrm/keyring"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 // CreateCase records a possible victim met by the actor's organisation.
@@ -51,13 +50,13 @@ func (s *Service) CreateCases(ctx context.Context, inputs []nrm.CaseInput) ([]nr
 	views := make([]nrm.CaseView, len(cases))
 	acc := nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}
 	for attempt := 0; ; attempt++ {
-		err = s.write(ctx, func(tx *sqlstore.Tx) error {
+		err = s.write(ctx, func(tx Tx) error {
 			entries := make([]auditlog.Entry, 0, len(cases))
 			for i := range cases {
 				c := &cases[i]
 				c.ID, c.Person.ID = nrm.NewID(), nrm.NewID()
-				c.Reference = nrm.NewReference(tx.Now.Year())
-				c.OrgID, c.CreatedBy, c.CreatedAt, c.UpdatedAt, c.Version = a.OrgID, a.UserID, tx.Now, tx.Now, 1
+				c.Reference = nrm.NewReference(tx.Time().Year())
+				c.OrgID, c.CreatedBy, c.CreatedAt, c.UpdatedAt, c.Version = a.OrgID, a.UserID, tx.Time(), tx.Time(), 1
 				c.Episode, c.Profile = 1, s.cfg.Profile.ID
 				dk, err := s.newDataKey(ctx, tx, c.Person.ID)
 				if err != nil {
@@ -86,7 +85,7 @@ func (s *Service) CreateCases(ctx context.Context, inputs []nrm.CaseInput) ([]nr
 			}
 			return s.record(ctx, tx, entries...)
 		})
-		if !sqlstore.IsDuplicateReference(err) || attempt == 4 {
+		if !nrm.IsDuplicateReference(err) || attempt == 4 {
 			break
 		}
 	}
@@ -118,7 +117,7 @@ func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
 		return nrm.CaseView{}, nrm.NotFound("case")
 	}
 	var view nrm.CaseView
-	err = s.read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx Tx) error {
 		rec, acc, err := s.caseFor(ctx, tx, a, id, nrm.ActCaseView)
 		if err != nil {
 			return err
@@ -146,7 +145,7 @@ func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
 }
 
 // episodes lists the person's other episodes that the actor may see.
-func (s *Service) episodes(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, rec sqlstore.CaseRecord) ([]nrm.EpisodeRef, error) {
+func (s *Service) episodes(ctx context.Context, tx Tx, a nrm.Actor, rec nrm.CaseRecord) ([]nrm.EpisodeRef, error) {
 	all, err := tx.Episodes(ctx, rec.Person.ID)
 	if err != nil || len(all) <= 1 {
 		return nil, err
@@ -204,7 +203,7 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 	if q.After != "" && !nrm.ValidID(q.After) {
 		return nil, nrm.Invalid("after", "not a case id")
 	}
-	f := sqlstore.CaseFilter{OrgID: a.OrgID, State: q.State, After: q.After, Limit: q.Limit}
+	f := nrm.CaseFilter{OrgID: a.OrgID, State: q.State, After: q.After, Limit: q.Limit}
 	var searchEntry []auditlog.Entry
 	if name := strings.TrimSpace(q.Name); name != "" {
 		if len(name) > 200 {
@@ -218,7 +217,7 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 		searchEntry = append(searchEntry, s.entry(ctx, "case.search", "", outcomeOK, "terms "+s.keys.AuditHash(strings.Join(tokens, " "))))
 	}
 	var out []nrm.CaseView
-	err = s.read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx Tx) error {
 		recs, err := tx.Cases(ctx, f)
 		if err != nil {
 			return err
@@ -265,7 +264,7 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 
 // openCase turns a stored case into the actor's view, opening the sealed
 // identity only when the actor may read it.
-func (s *Service) openCase(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, acc nrm.Access, rec sqlstore.CaseRecord) (nrm.CaseView, error) {
+func (s *Service) openCase(ctx context.Context, tx Tx, a nrm.Actor, acc nrm.Access, rec nrm.CaseRecord) (nrm.CaseView, error) {
 	v := nrm.CaseView{Case: rec.Case, Access: acc, Readable: readable(a, acc)}
 	v.Profile = s.profileOf(rec.Case).ID // cases from before profiles follow the deployment's
 	v.Person = nrm.Person{ID: rec.Person.ID, Sex: rec.Person.Sex, Citizenship: rec.Person.Citizenship,
@@ -286,7 +285,7 @@ func (s *Service) openCase(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, ac
 
 // The sealed columns: each binds table, column and record id as associated
 // data, so a ciphertext copied to another record or field does not open.
-func sealCase(dk keyring.DataKey, c nrm.Case) sqlstore.CaseRecord {
+func sealCase(dk keyring.DataKey, c nrm.Case) nrm.CaseRecord {
 	p := c.Person
 	seal := func(table, column, id, value string) []byte {
 		if value == "" {
@@ -299,10 +298,10 @@ func sealCase(dk keyring.DataKey, c nrm.Case) sqlstore.CaseRecord {
 		b, _ := json.Marshal(p.Aliases)
 		aliases = string(b)
 	}
-	return sqlstore.CaseRecord{
+	return nrm.CaseRecord{
 		Case:           c,
 		EncounterPlace: seal("cases", "encounter_place", c.ID, c.Encounter.Place),
-		Person: sqlstore.PersonRecord{
+		Person: nrm.PersonRecord{
 			ID:           p.ID,
 			GivenName:    seal("persons", "given_name", p.ID, p.GivenName),
 			FamilyName:   seal("persons", "family_name", p.ID, p.FamilyName),
@@ -317,7 +316,7 @@ func sealCase(dk keyring.DataKey, c nrm.Case) sqlstore.CaseRecord {
 	}
 }
 
-func openCase(dk keyring.DataKey, v nrm.CaseView, rec sqlstore.CaseRecord) (nrm.CaseView, error) {
+func openCase(dk keyring.DataKey, v nrm.CaseView, rec nrm.CaseRecord) (nrm.CaseView, error) {
 	var firstErr error
 	open := func(table, column, id string, sealed []byte) string {
 		if sealed == nil || firstErr != nil {

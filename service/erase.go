@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/nrmproject/nrm"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 // Erase crypto-shreds the person of a case: their data key is destroyed,
@@ -28,7 +27,7 @@ func (s *Service) Erase(ctx context.Context, caseID, reason string) error {
 		return nrm.Invalid("reason", "give the reason for the erasure (for example the request it answers)")
 	}
 	caseID = strings.TrimSpace(caseID)
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		if strings.HasPrefix(strings.ToUpper(caseID), "NRM-") {
 			// An admin works from the reference a case worker gives them.
 			id, err := tx.CaseIDByReference(ctx, caseID)
@@ -46,7 +45,7 @@ func (s *Service) Erase(ctx context.Context, caseID, reason string) error {
 			}
 			return nrm.NotFound("case")
 		}
-		var rec sqlstore.CaseRecord
+		var rec nrm.CaseRecord
 		if a.System {
 			rec, err = tx.Case(ctx, caseID)
 			if nrm.ErrorCode(err) == nrm.CodeNotFound {

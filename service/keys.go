@@ -7,7 +7,6 @@ import (
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/keyring"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 // RotationResult reports a key rotation.
@@ -30,8 +29,8 @@ func (s *Service) RotateKeys(ctx context.Context, progress func(done int)) (Rota
 	}
 	res := RotationResult{Version: version}
 	for {
-		var batch []sqlstore.DataKey
-		if err := s.read(ctx, func(tx *sqlstore.Tx) error {
+		var batch []nrm.DataKeyRecord
+		if err := s.read(ctx, func(tx Tx) error {
 			batch, err = tx.DataKeysNotUnder(ctx, version, 500)
 			return err
 		}); err != nil {
@@ -40,7 +39,7 @@ func (s *Service) RotateKeys(ctx context.Context, progress func(done int)) (Rota
 		if len(batch) == 0 {
 			break
 		}
-		err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		err := s.write(ctx, func(tx Tx) error {
 			for _, k := range batch {
 				wrapped, err := s.keys.Rewrap(k.Wrapped, keyring.AD("data_keys", "wrapped", k.ID))
 				if err != nil {
@@ -69,7 +68,7 @@ func (s *Service) RotateKeys(ctx context.Context, progress func(done int)) (Rota
 			res.Old = append(res.Old, v)
 		}
 	}
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		return s.record(ctx, tx, s.entry(ctx, "keys.rotate", "", outcomeOK,
 			fmt.Sprintf("version %d; rewrapped %d", version, res.Rewrapped)))
 	})
@@ -92,7 +91,7 @@ func (s *Service) RetireKeys(ctx context.Context) ([]uint32, error) {
 			continue
 		}
 		var n int
-		if err := s.read(ctx, func(tx *sqlstore.Tx) (err error) {
+		if err := s.read(ctx, func(tx Tx) (err error) {
 			n, err = tx.CountDataKeysUnder(ctx, v)
 			return err
 		}); err != nil {
@@ -107,7 +106,7 @@ func (s *Service) RetireKeys(ctx context.Context) ([]uint32, error) {
 		retired = append(retired, v)
 	}
 	if len(retired) > 0 {
-		err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		err := s.write(ctx, func(tx Tx) error {
 			return s.record(ctx, tx, s.entry(ctx, "keys.retire", "", outcomeOK, fmt.Sprintf("versions %v", retired)))
 		})
 		return retired, err

@@ -11,14 +11,13 @@ import (
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/keyring"
 	"github.com/nrmproject/nrm/screening"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 // event appends a line to a case's timeline. summary must hold no personal
 // data: it names what happened, the sealed record holds the rest.
-func (s *Service) event(ctx context.Context, tx *sqlstore.Tx, caseID, kind string, comp nrm.Compartment, on nrm.Date, summary, ref string) error {
+func (s *Service) event(ctx context.Context, tx Tx, caseID, kind string, comp nrm.Compartment, on nrm.Date, summary, ref string) error {
 	a, _ := nrm.ActorFrom(ctx)
-	return tx.InsertEvent(ctx, nrm.Event{ID: nrm.NewID(), CaseID: caseID, At: tx.Now, On: on, Kind: kind, Compartment: comp,
+	return tx.InsertEvent(ctx, nrm.Event{ID: nrm.NewID(), CaseID: caseID, At: tx.Time(), On: on, Kind: kind, Compartment: comp,
 		Actor: a.UserID, ActorOrg: a.OrgID, Summary: summary, RefID: ref})
 }
 
@@ -44,7 +43,7 @@ func (z sealer) open(table, column, id string, sealed []byte) (string, error) {
 }
 
 // personSealer opens the person's key of a case; an erased person has none.
-func (s *Service) personSealer(rec sqlstore.CaseRecord) (sealer, error) {
+func (s *Service) personSealer(rec nrm.CaseRecord) (sealer, error) {
 	if rec.PersonKey == nil {
 		return sealer{}, nrm.Conflict("the person of this case was erased")
 	}
@@ -55,7 +54,7 @@ func (s *Service) personSealer(rec sqlstore.CaseRecord) (sealer, error) {
 // viewerSealer checks that the actor may view a case and returns the
 // sealer to open its free text, or nil when the actor does not read
 // identity or the person was erased.
-func (s *Service) viewerSealer(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, caseID string) (*sealer, error) {
+func (s *Service) viewerSealer(ctx context.Context, tx Tx, a nrm.Actor, caseID string) (*sealer, error) {
 	rec, acc, err := s.caseFor(ctx, tx, a, caseID, nrm.ActCaseView)
 	if err != nil || !readable(a, acc).Has(nrm.Identity) || rec.PersonKey == nil {
 		return nil, err
@@ -65,7 +64,7 @@ func (s *Service) viewerSealer(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor
 }
 
 // changeState moves a case and records the move on its timeline.
-func (s *Service) changeState(ctx context.Context, tx *sqlstore.Tx, c *nrm.Case, to nrm.State, on nrm.Date, why string) error {
+func (s *Service) changeState(ctx context.Context, tx Tx, c *nrm.Case, to nrm.State, on nrm.Date, why string) error {
 	from := c.State
 	c.State = to
 	if err := tx.UpdateCaseState(ctx, *c); err != nil {
@@ -144,7 +143,7 @@ func (s *Service) Screen(ctx context.Context, caseID string, in ScreeningInput) 
 		on = today
 	}
 	sc := Screening{ID: nrm.NewID(), CaseID: caseID, Result: res, Evidence: evidence, ScreenedOn: on, By: a.UserID, OrgID: a.OrgID}
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		rec, _, err := s.caseFor(ctx, tx, a, caseID, nrm.ActScreen)
 		if err != nil {
 			return err
@@ -164,10 +163,10 @@ func (s *Service) Screen(ctx context.Context, caseID string, in ScreeningInput) 
 			b, _ := json.Marshal(evidence)
 			sealed = z.seal("screenings", "evidence", sc.ID, string(b))
 		}
-		sc.CreatedAt = tx.Now
-		if err := tx.InsertScreening(ctx, sqlstore.ScreeningRecord{ID: sc.ID, CaseID: caseID, Set: set.Name,
+		sc.CreatedAt = tx.Time()
+		if err := tx.InsertScreening(ctx, nrm.ScreeningRecord{ID: sc.ID, CaseID: caseID, Set: set.Name,
 			Indicators: uniq(in.Indicators), Met: met, Outcome: res.Outcome, Evidence: sealed, ScreenedOn: on,
-			CreatedBy: a.UserID, CreatedOrg: a.OrgID, CreatedAt: tx.Now}); err != nil {
+			CreatedBy: a.UserID, CreatedOrg: a.OrgID, CreatedAt: tx.Time()}); err != nil {
 			return err
 		}
 		if err := s.event(ctx, tx, caseID, "screening", nrm.Identity, on,
@@ -196,7 +195,7 @@ func (s *Service) Screenings(ctx context.Context, caseID string) ([]Screening, e
 		return nil, err
 	}
 	var out []Screening
-	err = s.read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx Tx) error {
 		rec, _, err := s.caseFor(ctx, tx, a, caseID, nrm.ActReadIdentity)
 		if err != nil {
 			return err
@@ -255,7 +254,7 @@ func (s *Service) RecordConsent(ctx context.Context, caseID string, in nrm.Conse
 	if err != nil {
 		return c, err
 	}
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		rec, _, err := s.caseFor(ctx, tx, a, caseID, nrm.ActConsentRecord)
 		if err != nil {
 			return err
@@ -270,7 +269,7 @@ func (s *Service) RecordConsent(ctx context.Context, caseID string, in nrm.Conse
 		if err != nil {
 			return err
 		}
-		c.ID, c.CaseID, c.RecordedBy, c.RecordedOrg, c.Status, c.CreatedAt, c.Version = nrm.NewID(), caseID, a.UserID, a.OrgID, nrm.ConsentGiven, tx.Now, 1
+		c.ID, c.CaseID, c.RecordedBy, c.RecordedOrg, c.Status, c.CreatedAt, c.Version = nrm.NewID(), caseID, a.UserID, a.OrgID, nrm.ConsentGiven, tx.Time(), 1
 		if err := tx.InsertConsent(ctx, c); err != nil {
 			return err
 		}
@@ -307,7 +306,7 @@ func (s *Service) WithdrawConsent(ctx context.Context, consentID string) (nrm.Co
 		return nrm.Consent{}, nrm.NotFound("consent")
 	}
 	var c nrm.Consent
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		c, err = tx.Consent(ctx, consentID)
 		if err != nil {
 			return err
@@ -324,11 +323,11 @@ func (s *Service) WithdrawConsent(ctx context.Context, consentID string) (nrm.Co
 		if err := tx.WithdrawConsent(ctx, c.ID, c.Version, a.UserID); err != nil {
 			return err
 		}
-		c.Status, c.WithdrawnAt = nrm.ConsentWithdrawn, tx.Now
+		c.Status, c.WithdrawnAt = nrm.ConsentWithdrawn, tx.Time()
 		if err := tx.ClearDeadline(ctx, c.CaseID, nrm.DeadlineConsentExpiry, c.ID); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, c.CaseID, "consent", "", nrm.DateOf(tx.Now), "consent withdrawn: access resting on it ended", c.ID); err != nil {
+		if err := s.event(ctx, tx, c.CaseID, "consent", "", nrm.DateOf(tx.Time()), "consent withdrawn: access resting on it ended", c.ID); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, s.entry(ctx, "consent.withdraw", "case/"+c.CaseID, outcomeOK, "consent "+c.ID))
@@ -343,7 +342,7 @@ func (s *Service) Consents(ctx context.Context, caseID string) ([]nrm.Consent, e
 		return nil, err
 	}
 	var out []nrm.Consent
-	err = s.read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx Tx) error {
 		if _, _, err := s.caseFor(ctx, tx, a, caseID, nrm.ActCaseView); err != nil {
 			return err
 		}
@@ -369,7 +368,7 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 	if err != nil {
 		return r, err
 	}
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		rec, _, err := s.caseFor(ctx, tx, a, caseID, nrm.ActRefer)
 		if err != nil {
 			return err
@@ -420,7 +419,7 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 				return err
 			case k.Status == nrm.ConsentWithdrawn:
 				return nrm.Invalid("consent_id", "the consent was withdrawn")
-			case k.StatusOn(nrm.DateOf(tx.Now)) == nrm.ConsentExpired:
+			case k.StatusOn(nrm.DateOf(tx.Time())) == nrm.ConsentExpired:
 				return nrm.Invalid("consent_id", "the consent expired on %s", k.Expires)
 			case k.RecipientOrg != r.ToOrg:
 				return nrm.Invalid("consent_id", "the consent is for another recipient")
@@ -437,11 +436,11 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 			return err
 		}
 		r.ID, r.CaseID, r.Reference, r.FromOrg, r.Status, r.CreatedBy, r.CreatedAt, r.Version =
-			nrm.NewID(), caseID, c.Reference, a.OrgID, nrm.ReferralPending, a.UserID, tx.Now, 1
-		if err := tx.InsertReferral(ctx, sqlstore.ReferralRecord{Referral: r, SealedReason: z.seal("referrals", "reason", r.ID, r.Reason)}); err != nil {
+			nrm.NewID(), caseID, c.Reference, a.OrgID, nrm.ReferralPending, a.UserID, tx.Time(), 1
+		if err := tx.InsertReferral(ctx, nrm.ReferralRecord{Referral: r, SealedReason: z.seal("referrals", "reason", r.ID, r.Reason)}); err != nil {
 			return err
 		}
-		today := nrm.DateOf(tx.Now)
+		today := nrm.DateOf(tx.Time())
 		if err := s.event(ctx, tx, caseID, "referral", "", today, fmt.Sprintf("referred to %s (%s)", to.Name, scopeNames(r.Scope)), r.ID); err != nil {
 			return err
 		}
@@ -462,7 +461,7 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 
 // notifyChildProtection gives every child-protection body not yet involved
 // a referral of a child's case (CETS 197 Art. 10(4)): no consent is needed.
-func (s *Service) notifyChildProtection(ctx context.Context, tx *sqlstore.Tx, rec sqlstore.CaseRecord, z sealer, except string) error {
+func (s *Service) notifyChildProtection(ctx context.Context, tx Tx, rec nrm.CaseRecord, z sealer, except string) error {
 	orgs, err := tx.Orgs(ctx)
 	if err != nil {
 		return err
@@ -480,12 +479,12 @@ func (s *Service) notifyChildProtection(ctx context.Context, tx *sqlstore.Tx, re
 			continue
 		}
 		r := nrm.Referral{ID: nrm.NewID(), CaseID: rec.ID, FromOrg: a.OrgID, ToOrg: o.ID, Scope: childProtectionScope,
-			Status: nrm.ReferralPending, ChildProtection: true, CreatedBy: a.UserID, CreatedAt: tx.Now, Version: 1}
+			Status: nrm.ReferralPending, ChildProtection: true, CreatedBy: a.UserID, CreatedAt: tx.Time(), Version: 1}
 		reason := "Notification of a child (or a person presumed a child) in the National Referral Mechanism."
-		if err := tx.InsertReferral(ctx, sqlstore.ReferralRecord{Referral: r, SealedReason: z.seal("referrals", "reason", r.ID, reason)}); err != nil {
+		if err := tx.InsertReferral(ctx, nrm.ReferralRecord{Referral: r, SealedReason: z.seal("referrals", "reason", r.ID, reason)}); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, rec.ID, "referral", "", nrm.DateOf(tx.Now), "child protection notified: "+o.Name, r.ID); err != nil {
+		if err := s.event(ctx, tx, rec.ID, "referral", "", nrm.DateOf(tx.Time()), "child protection notified: "+o.Name, r.ID); err != nil {
 			return err
 		}
 	}
@@ -493,13 +492,13 @@ func (s *Service) notifyChildProtection(ctx context.Context, tx *sqlstore.Tx, re
 }
 
 // referralFor loads a referral and the case it refers, for one of its two ends.
-func (s *Service) referralFor(ctx context.Context, tx *sqlstore.Tx, id string) (sqlstore.ReferralRecord, sqlstore.CaseRecord, error) {
+func (s *Service) referralFor(ctx context.Context, tx Tx, id string) (nrm.ReferralRecord, nrm.CaseRecord, error) {
 	if !nrm.ValidID(id) {
-		return sqlstore.ReferralRecord{}, sqlstore.CaseRecord{}, nrm.NotFound("referral")
+		return nrm.ReferralRecord{}, nrm.CaseRecord{}, nrm.NotFound("referral")
 	}
 	r, err := tx.Referral(ctx, id)
 	if err != nil {
-		return r, sqlstore.CaseRecord{}, err
+		return r, nrm.CaseRecord{}, err
 	}
 	c, err := tx.Case(ctx, r.CaseID)
 	return r, c, err
@@ -528,7 +527,7 @@ func (s *Service) respond(ctx context.Context, id, status, reason string) (nrm.R
 		return nrm.Referral{}, nrm.Invalid("reason", "say why the referral is declined")
 	}
 	var out nrm.Referral
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		r, rec, err := s.referralFor(ctx, tx, id)
 		if err != nil {
 			return err
@@ -544,7 +543,7 @@ func (s *Service) respond(ctx context.Context, id, status, reason string) (nrm.R
 		if r.Status != nrm.ReferralPending {
 			return nrm.Conflict("the referral is %s already", r.Status)
 		}
-		today := nrm.DateOf(tx.Now)
+		today := nrm.DateOf(tx.Time())
 		if status == nrm.ReferralAccepted && !rec.Child && r.ConsentID != "" {
 			k, err := tx.Consent(ctx, r.ConsentID)
 			if err != nil {
@@ -567,7 +566,7 @@ func (s *Service) respond(ctx context.Context, id, status, reason string) (nrm.R
 		if err := tx.RespondReferral(ctx, r.ID, r.Version, status, sealed, a.UserID); err != nil {
 			return err
 		}
-		r.Status, r.RespondedBy, r.RespondedAt, r.ResponseReason = status, a.UserID, tx.Now, reason
+		r.Status, r.RespondedBy, r.RespondedAt, r.ResponseReason = status, a.UserID, tx.Time(), reason
 		org, err := tx.Org(ctx, a.OrgID)
 		if err != nil {
 			return err
@@ -592,7 +591,7 @@ func (s *Service) respond(ctx context.Context, id, status, reason string) (nrm.R
 }
 
 // nrmAccepted starts the identification clocks of the case's profile.
-func (s *Service) nrmAccepted(ctx context.Context, tx *sqlstore.Tx, c *nrm.Case, today nrm.Date) error {
+func (s *Service) nrmAccepted(ctx context.Context, tx Tx, c *nrm.Case, today nrm.Date) error {
 	p := s.profileOf(*c)
 	c.NRMAcceptedOn = today
 	if due, ok := p.ReasonableGroundsDue(today.Time()); ok {
@@ -619,7 +618,7 @@ func (s *Service) WithdrawReferral(ctx context.Context, id, reason string) (nrm.
 		return nrm.Referral{}, nrm.Invalid("reason", "say why the referral is withdrawn")
 	}
 	var out nrm.Referral
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		r, rec, err := s.referralFor(ctx, tx, id)
 		if err != nil {
 			return err
@@ -661,7 +660,7 @@ func (s *Service) WithdrawReferral(ctx context.Context, id, reason string) (nrm.
 		if err := tx.WithdrawReferral(ctx, r.ID, r.Version, a.UserID, sealed); err != nil {
 			return err
 		}
-		today := nrm.DateOf(tx.Now)
+		today := nrm.DateOf(tx.Time())
 		if err := s.event(ctx, tx, r.CaseID, "referral", "", today, "referral withdrawn", r.ID); err != nil {
 			return err
 		}
@@ -691,7 +690,7 @@ func (s *Service) Referrals(ctx context.Context, caseID string) ([]nrm.Referral,
 		return nil, err
 	}
 	var out []nrm.Referral
-	err = s.read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx Tx) error {
 		z, err := s.viewerSealer(ctx, tx, a, caseID)
 		if err != nil {
 			return err
@@ -730,7 +729,7 @@ func (s *Service) Inbox(ctx context.Context) ([]nrm.Referral, error) {
 		return nil, nil
 	}
 	var out []nrm.Referral
-	err = s.read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx Tx) error {
 		recs, err := tx.ReferralsTo(ctx, a.OrgID, nrm.ReferralPending, 200)
 		if err != nil {
 			return err
@@ -769,7 +768,7 @@ func (s *Service) Decide(ctx context.Context, caseID string, in nrm.DecisionInpu
 		return d, "", err
 	}
 	var state nrm.State
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		rec, _, err := s.caseFor(ctx, tx, a, caseID, nrm.ActDecide)
 		if err != nil {
 			return err
@@ -786,7 +785,7 @@ func (s *Service) Decide(ctx context.Context, caseID string, in nrm.DecisionInpu
 		if err != nil {
 			return err
 		}
-		today := nrm.DateOf(tx.Now)
+		today := nrm.DateOf(tx.Time())
 		switch d.Kind {
 		case nrm.ReasonableGrounds:
 			if c.State != nrm.StateAwaitingReasonableGrounds {
@@ -836,8 +835,8 @@ func (s *Service) Decide(ctx context.Context, caseID string, in nrm.DecisionInpu
 		if err != nil {
 			return err
 		}
-		d.ID, d.CaseID, d.By, d.OrgID, d.CreatedAt = nrm.NewID(), caseID, a.UserID, a.OrgID, tx.Now
-		if err := tx.InsertDecision(ctx, sqlstore.DecisionRecord{Decision: d, SealedReasons: z.seal("decisions", "reasons", d.ID, d.Reasons)}); err != nil {
+		d.ID, d.CaseID, d.By, d.OrgID, d.CreatedAt = nrm.NewID(), caseID, a.UserID, a.OrgID, tx.Time()
+		if err := tx.InsertDecision(ctx, nrm.DecisionRecord{Decision: d, SealedReasons: z.seal("decisions", "reasons", d.ID, d.Reasons)}); err != nil {
 			return err
 		}
 		if err := s.event(ctx, tx, caseID, "decision", "", d.DecidedOn, fmt.Sprintf("%s decision: %s", d.Kind, d.Outcome), d.ID); err != nil {
@@ -851,7 +850,7 @@ func (s *Service) Decide(ctx context.Context, caseID string, in nrm.DecisionInpu
 	return d, state, err
 }
 
-func lastDecision(ds []sqlstore.DecisionRecord, kind, outcome string) (nrm.Decision, bool) {
+func lastDecision(ds []nrm.DecisionRecord, kind, outcome string) (nrm.Decision, bool) {
 	for i := len(ds) - 1; i >= 0; i-- {
 		if (kind == "" || ds[i].Kind == kind) && (outcome == "" || ds[i].Outcome == outcome) {
 			return ds[i].Decision, true
@@ -867,7 +866,7 @@ func (s *Service) Decisions(ctx context.Context, caseID string) ([]nrm.Decision,
 		return nil, err
 	}
 	var out []nrm.Decision
-	err = s.read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx Tx) error {
 		z, err := s.viewerSealer(ctx, tx, a, caseID)
 		if err != nil {
 			return err
@@ -895,7 +894,7 @@ func (s *Service) Decisions(ctx context.Context, caseID string) ([]nrm.Decision,
 // AwaitConclusive marks the evidence gathered: from the recovery period the
 // case awaits its conclusive-grounds decision.
 func (s *Service) AwaitConclusive(ctx context.Context, caseID string) (nrm.State, error) {
-	return s.move(ctx, caseID, nrm.ActDecide, nrm.StepAwaitCG, func(c nrm.Case, _ []sqlstore.DecisionRecord) (nrm.State, error) {
+	return s.move(ctx, caseID, nrm.ActDecide, nrm.StepAwaitCG, func(c nrm.Case, _ []nrm.DecisionRecord) (nrm.State, error) {
 		if c.State != nrm.StateRecoveryPeriod {
 			return "", nrm.ErrTransition(c.State, nrm.StepAwaitCG)
 		}
@@ -912,7 +911,7 @@ func (s *Service) Reconsider(ctx context.Context, caseID, reason string) (nrm.St
 	if reason == "" {
 		return "", nrm.Invalid("reason", "say why the decision is reconsidered")
 	}
-	return s.move(ctx, caseID, nrm.ActDecide, nrm.StepReconsider, func(c nrm.Case, ds []sqlstore.DecisionRecord) (nrm.State, error) {
+	return s.move(ctx, caseID, nrm.ActDecide, nrm.StepReconsider, func(c nrm.Case, ds []nrm.DecisionRecord) (nrm.State, error) {
 		if c.State != nrm.StateNotIdentified {
 			return "", nrm.ErrTransition(c.State, nrm.StepReconsider)
 		}
@@ -926,13 +925,13 @@ func (s *Service) Reconsider(ctx context.Context, caseID, reason string) (nrm.St
 
 // move applies a transition chosen by next, for actors allowed act.
 func (s *Service) move(ctx context.Context, caseID string, act nrm.Action, step nrm.Step,
-	next func(nrm.Case, []sqlstore.DecisionRecord) (nrm.State, error), reason string) (nrm.State, error) {
+	next func(nrm.Case, []nrm.DecisionRecord) (nrm.State, error), reason string) (nrm.State, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return "", err
 	}
 	var state nrm.State
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		rec, _, err := s.caseFor(ctx, tx, a, caseID, act)
 		if err != nil {
 			return err
@@ -945,7 +944,7 @@ func (s *Service) move(ctx context.Context, caseID string, act nrm.Action, step 
 		if state, err = next(c, ds); err != nil {
 			return err
 		}
-		today := nrm.DateOf(tx.Now)
+		today := nrm.DateOf(tx.Time())
 		if state == nrm.StateAwaitingReasonableGrounds {
 			if due, ok := s.profileOf(c).ReasonableGroundsDue(today.Time()); ok {
 				if err := tx.SetDeadline(ctx, nrm.Deadline{CaseID: caseID, Kind: nrm.DeadlineRG, Due: nrm.DateOf(due)}); err != nil {
@@ -960,8 +959,8 @@ func (s *Service) move(ctx context.Context, caseID string, act nrm.Action, step 
 				return err
 			}
 			note := nrm.Note{ID: nrm.NewID(), CaseID: caseID, Compartment: nrm.Identity, Text: string(step) + ": " + reason,
-				AuthorID: a.UserID, AuthorOrg: a.OrgID, CreatedAt: tx.Now}
-			if err := tx.InsertNote(ctx, sqlstore.NoteRecord{Note: note, PersonID: rec.Person.ID,
+				AuthorID: a.UserID, AuthorOrg: a.OrgID, CreatedAt: tx.Time()}
+			if err := tx.InsertNote(ctx, nrm.NoteRecord{Note: note, PersonID: rec.Person.ID,
 				Body: z.seal("case_notes", "body", note.ID, note.Text)}); err != nil {
 				return err
 			}
@@ -992,7 +991,7 @@ func (s *Service) CloseCase(ctx context.Context, caseID string, in nrm.CloseInpu
 	if err != nil {
 		return "", err
 	}
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		rec, _, err := s.caseFor(ctx, tx, a, caseID, nrm.ActClose)
 		if err != nil {
 			return err
@@ -1002,7 +1001,7 @@ func (s *Service) CloseCase(ctx context.Context, caseID string, in nrm.CloseInpu
 			return nrm.ErrTransition(c.State, nrm.StepClose)
 		}
 		if on.IsZero() {
-			on = nrm.DateOf(tx.Now)
+			on = nrm.DateOf(tx.Time())
 		}
 		if on.Before(c.Encounter.Date) {
 			return nrm.Invalid("closed_on", "before the encounter (%s)", c.Encounter.Date)
@@ -1014,8 +1013,8 @@ func (s *Service) CloseCase(ctx context.Context, caseID string, in nrm.CloseInpu
 			z, err := s.personSealer(rec)
 			if err == nil {
 				n := nrm.Note{ID: nrm.NewID(), CaseID: caseID, Compartment: nrm.Support, Text: "Closure: " + note,
-					AuthorID: a.UserID, AuthorOrg: a.OrgID, CreatedAt: tx.Now}
-				if err := tx.InsertNote(ctx, sqlstore.NoteRecord{Note: n, PersonID: rec.Person.ID, Body: z.seal("case_notes", "body", n.ID, n.Text)}); err != nil {
+					AuthorID: a.UserID, AuthorOrg: a.OrgID, CreatedAt: tx.Time()}
+				if err := tx.InsertNote(ctx, nrm.NoteRecord{Note: n, PersonID: rec.Person.ID, Body: z.seal("case_notes", "body", n.ID, n.Text)}); err != nil {
 					return err
 				}
 			}
@@ -1045,7 +1044,7 @@ func (s *Service) ReopenCase(ctx context.Context, caseID string, in nrm.ReopenIn
 		return nrm.CaseView{}, err
 	}
 	var newID string
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		rec, _, err := s.caseFor(ctx, tx, a, caseID, nrm.ActClose)
 		if err != nil {
 			return err
@@ -1066,20 +1065,20 @@ func (s *Service) ReopenCase(ctx context.Context, caseID string, in nrm.ReopenIn
 				return nrm.Conflict("episode %d (%s) of this person is still open", e.Episode, e.Reference)
 			}
 		}
-		today := nrm.DateOf(tx.Now)
+		today := nrm.DateOf(tx.Time())
 		n := rec.Case
-		n.ID, n.Reference = nrm.NewID(), nrm.NewReference(tx.Now.Year())
+		n.ID, n.Reference = nrm.NewID(), nrm.NewReference(tx.Time().Year())
 		n.State, n.Episode, n.PreviousCase, n.Profile = nrm.StateEncountered, episodes[len(episodes)-1].Episode+1, caseID, s.cfg.Profile.ID
 		n.ClosedReason, n.ClosedOn, n.NRMAcceptedOn = "", nrm.Date{}, nrm.Date{}
 		n.Encounter = nrm.Encounter{Date: today, Country: rec.Encounter.Country}
-		n.CreatedBy, n.CreatedAt, n.UpdatedAt, n.Version = a.UserID, tx.Now, tx.Now, 1
+		n.CreatedBy, n.CreatedAt, n.UpdatedAt, n.Version = a.UserID, tx.Time(), tx.Time(), 1
 		// The person's age is known only sealed: reopening keeps the child
 		// presumption of the earlier episode unless the date of birth says otherwise.
 		if dob, err := z.open("persons", "date_of_birth", rec.Person.ID, rec.Person.DateOfBirth); err == nil && dob != "" {
 			d, _ := nrm.ParseDate("", dob)
 			n.Child = nrm.PresumedChild(nrm.Person{DateOfBirth: d, AgeUncertain: rec.Person.AgeUncertain}, today)
 		}
-		if err := tx.InsertCase(ctx, sqlstore.CaseRecord{Case: n, Person: rec.Person}); err != nil {
+		if err := tx.InsertCase(ctx, nrm.CaseRecord{Case: n, Person: rec.Person}); err != nil {
 			return err
 		}
 		newID = n.ID
@@ -1090,8 +1089,8 @@ func (s *Service) ReopenCase(ctx context.Context, caseID string, in nrm.ReopenIn
 			return err
 		}
 		note := nrm.Note{ID: nrm.NewID(), CaseID: n.ID, Compartment: nrm.Support, Text: "Re-opened: " + reason,
-			AuthorID: a.UserID, AuthorOrg: a.OrgID, CreatedAt: tx.Now}
-		if err := tx.InsertNote(ctx, sqlstore.NoteRecord{Note: note, PersonID: rec.Person.ID, Body: z.seal("case_notes", "body", note.ID, note.Text)}); err != nil {
+			AuthorID: a.UserID, AuthorOrg: a.OrgID, CreatedAt: tx.Time()}
+		if err := tx.InsertNote(ctx, nrm.NoteRecord{Note: note, PersonID: rec.Person.ID, Body: z.seal("case_notes", "body", note.ID, note.Text)}); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, s.entry(ctx, "case.reopen", "case/"+n.ID, outcomeOK, "episode of case/"+caseID))
@@ -1113,8 +1112,8 @@ func (s *Service) Notify(ctx context.Context, in nrm.NotificationInput) (nrm.Not
 	if err != nil {
 		return n, err
 	}
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
-		n.ID, n.OrgID, n.CreatedAt = nrm.NewID(), a.OrgID, tx.Now
+	err = s.write(ctx, func(tx Tx) error {
+		n.ID, n.OrgID, n.CreatedAt = nrm.NewID(), a.OrgID, tx.Time()
 		if err := tx.InsertNotification(ctx, n); err != nil {
 			return err
 		}
@@ -1130,7 +1129,7 @@ func (s *Service) Timeline(ctx context.Context, caseID string) ([]nrm.Event, err
 		return nil, err
 	}
 	var out []nrm.Event
-	err = s.read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx Tx) error {
 		_, acc, err := s.caseFor(ctx, tx, a, caseID, nrm.ActCaseView)
 		if err != nil {
 			return err
@@ -1166,7 +1165,7 @@ func (s *Service) Deadlines(ctx context.Context, all bool, days int) (Dashboard,
 	}
 	d := Dashboard{Today: s.Today(), All: all}
 	d.Until = d.Today.AddDays(days)
-	f := sqlstore.DueFilter{OrgID: a.OrgID, Until: d.Until, Limit: 500}
+	f := nrm.DueFilter{OrgID: a.OrgID, Until: d.Until, Limit: 500}
 	if all {
 		f.OrgID = ""
 	}
@@ -1175,7 +1174,7 @@ func (s *Service) Deadlines(ctx context.Context, all bool, days int) (Dashboard,
 	if !nrm.Can(a, nrm.ActReadSupport, nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}) {
 		f.ExcludeKinds = nrm.DeadlineKindsIn(nrm.Support)
 	}
-	err = s.read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx Tx) error {
 		if all {
 			if d.Items, err = tx.DueDeadlines(ctx, f); err != nil {
 				return err

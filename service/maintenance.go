@@ -9,13 +9,12 @@ import (
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/keyring"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 // DeleteExpiredSessions removes sessions past their timeouts and expired tokens.
 func (s *Service) DeleteExpiredSessions(ctx context.Context) error {
 	now := s.store.Now()
-	return s.write(ctx, func(tx *sqlstore.Tx) error {
+	return s.write(ctx, func(tx Tx) error {
 		return tx.DeleteExpiredSessions(ctx, now.Add(-s.cfg.SessionIdle), now.Add(-s.cfg.SessionAbsolute))
 	})
 }
@@ -48,8 +47,8 @@ func (s *Service) DemoCode(ctx context.Context, email string) (string, error) {
 	if !strings.HasSuffix(email, DemoDomain) {
 		return "", nrm.Invalid("email", "only demo users (…%s) have their codes shown", DemoDomain)
 	}
-	var u sqlstore.UserRecord
-	err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	var u nrm.UserRecord
+	err := s.read(ctx, func(tx Tx) error {
 		var err error
 		u, err = tx.UserByEmail(ctx, email)
 		return err

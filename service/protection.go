@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/nrmproject/nrm"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 // The protection track (DESIGN.md, "Beside the track"): needs assessment,
@@ -27,7 +26,7 @@ type Protection struct {
 
 // supportCase loads a case for a write of the protection track and opens
 // its person's key. A closed case takes no more support: re-open it.
-func (s *Service) supportCase(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, caseID string) (sqlstore.CaseRecord, sealer, error) {
+func (s *Service) supportCase(ctx context.Context, tx Tx, a nrm.Actor, caseID string) (nrm.CaseRecord, sealer, error) {
 	rec, _, err := s.caseFor(ctx, tx, a, caseID, nrm.ActSupportWrite)
 	if err != nil {
 		return rec, sealer{}, err
@@ -49,7 +48,7 @@ func (s *Service) AddNeeds(ctx context.Context, caseID string, in nrm.NeedsInput
 	if err != nil {
 		return nrm.Needs{}, err
 	}
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		rec, z, err := s.supportCase(ctx, tx, a, caseID)
 		if err != nil {
 			return err
@@ -57,8 +56,8 @@ func (s *Service) AddNeeds(ctx context.Context, caseID string, in nrm.NeedsInput
 		if n.AssessedOn.Before(rec.Encounter.Date) {
 			return nrm.Invalid("assessed_on", "before the encounter (%s)", rec.Encounter.Date)
 		}
-		n.ID, n.CaseID, n.CreatedBy, n.CreatedOrg, n.CreatedAt = nrm.NewID(), caseID, a.UserID, a.OrgID, tx.Now
-		if err := tx.InsertNeeds(ctx, sqlstore.NeedsRecord{Needs: n,
+		n.ID, n.CaseID, n.CreatedBy, n.CreatedOrg, n.CreatedAt = nrm.NewID(), caseID, a.UserID, a.OrgID, tx.Time()
+		if err := tx.InsertNeeds(ctx, nrm.NeedsRecord{Needs: n,
 			SealedNotes: z.seal("needs_assessments", "notes", n.ID, n.Notes)}); err != nil {
 			return err
 		}
@@ -84,7 +83,7 @@ func (s *Service) AddPlan(ctx context.Context, caseID string, in nrm.PlanInput) 
 	if err != nil {
 		return nrm.Plan{}, err
 	}
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		rec, z, err := s.supportCase(ctx, tx, a, caseID)
 		if err != nil {
 			return err
@@ -92,8 +91,8 @@ func (s *Service) AddPlan(ctx context.Context, caseID string, in nrm.PlanInput) 
 		if p.StartsOn.Before(rec.Encounter.Date) {
 			return nrm.Invalid("starts_on", "before the encounter (%s)", rec.Encounter.Date)
 		}
-		p.ID, p.CaseID, p.CreatedBy, p.CreatedOrg, p.CreatedAt = nrm.NewID(), caseID, a.UserID, a.OrgID, tx.Now
-		if err := tx.InsertPlan(ctx, sqlstore.PlanRecord{Plan: p,
+		p.ID, p.CaseID, p.CreatedBy, p.CreatedOrg, p.CreatedAt = nrm.NewID(), caseID, a.UserID, a.OrgID, tx.Time()
+		if err := tx.InsertPlan(ctx, nrm.PlanRecord{Plan: p,
 			SealedObjectives: z.seal("support_plans", "objectives", p.ID, p.Objectives),
 			SealedActionPlan: z.seal("support_plans", "action_plan", p.ID, p.ActionPlan)}); err != nil {
 			return err
@@ -124,13 +123,13 @@ func (s *Service) AddService(ctx context.Context, caseID string, in nrm.ServiceI
 	if err != nil {
 		return nrm.Service{}, err
 	}
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		_, z, err := s.supportCase(ctx, tx, a, caseID)
 		if err != nil {
 			return err
 		}
-		v.ID, v.CaseID, v.CreatedBy, v.CreatedOrg, v.CreatedAt = nrm.NewID(), caseID, a.UserID, a.OrgID, tx.Now
-		if err := tx.InsertService(ctx, sqlstore.ServiceRecord{Service: v,
+		v.ID, v.CaseID, v.CreatedBy, v.CreatedOrg, v.CreatedAt = nrm.NewID(), caseID, a.UserID, a.OrgID, tx.Time()
+		if err := tx.InsertService(ctx, nrm.ServiceRecord{Service: v,
 			SealedProvider: z.seal("services", "provider", v.ID, v.Provider),
 			SealedNotes:    z.seal("services", "notes", v.ID, v.Notes)}); err != nil {
 			return err
@@ -157,11 +156,11 @@ func (s *Service) AddResidence(ctx context.Context, caseID string, in nrm.Reside
 	if err != nil {
 		return nrm.Residence{}, err
 	}
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		if _, _, err := s.supportCase(ctx, tx, a, caseID); err != nil {
 			return err
 		}
-		r.ID, r.CaseID, r.CreatedBy, r.CreatedOrg, r.CreatedAt, r.Version = nrm.NewID(), caseID, a.UserID, a.OrgID, tx.Now, 1
+		r.ID, r.CaseID, r.CreatedBy, r.CreatedOrg, r.CreatedAt, r.Version = nrm.NewID(), caseID, a.UserID, a.OrgID, tx.Time(), 1
 		if err := tx.InsertResidence(ctx, r); err != nil {
 			return err
 		}
@@ -201,7 +200,7 @@ func (s *Service) RenewResidence(ctx context.Context, permitID string, in nrm.Re
 		return nrm.Residence{}, err
 	}
 	var out nrm.Residence
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		cur, err := tx.ResidencePermit(ctx, permitID)
 		if err != nil {
 			return err
@@ -245,7 +244,7 @@ func (s *Service) Protection(ctx context.Context, caseID string) (Protection, er
 		return Protection{}, err
 	}
 	var out Protection
-	err = s.read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx Tx) error {
 		rec, _, err := s.caseFor(ctx, tx, a, caseID, nrm.ActReadSupport)
 		if err != nil {
 			return err

@@ -9,7 +9,6 @@ import (
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/auditlog"
 	"github.com/nrmproject/nrm/keyring"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 // nameTokens are the normalised words of a person's names and aliases.
@@ -29,7 +28,7 @@ func nameTokens(p nrm.Person) []string {
 func (s *Service) nameIndex(tokens []string) []string {
 	out := make([]string, len(tokens))
 	for i, t := range tokens {
-		out[i] = s.keys.BlindIndex(sqlstore.IndexName, t)
+		out[i] = s.keys.BlindIndex(nrm.IndexName, t)
 	}
 	return out
 }
@@ -47,24 +46,24 @@ func (s *Service) nameDOBIndex(p nrm.Person) (string, bool) {
 		return "", false
 	}
 	slices.Sort(tokens)
-	return s.keys.BlindIndex(sqlstore.IndexNameDOB, strings.Join(tokens, " ")+" "+p.DateOfBirth.String()), true
+	return s.keys.BlindIndex(nrm.IndexNameDOB, strings.Join(tokens, " ")+" "+p.DateOfBirth.String()), true
 }
 
 // indexPerson stores a new person's blind indexes and flags every case
 // whose person matches: a possible duplicate, or re-trafficking when that
 // case is closed. It runs in the creating transaction.
-func (s *Service) indexPerson(ctx context.Context, tx *sqlstore.Tx, c nrm.Case) ([]auditlog.Entry, error) {
-	if err := tx.InsertPersonIndex(ctx, c.Person.ID, sqlstore.IndexName, s.nameIndex(nameTokens(c.Person))); err != nil {
+func (s *Service) indexPerson(ctx context.Context, tx Tx, c nrm.Case) ([]auditlog.Entry, error) {
+	if err := tx.InsertPersonIndex(ctx, c.Person.ID, nrm.IndexName, s.nameIndex(nameTokens(c.Person))); err != nil {
 		return nil, err
 	}
 	v, ok := s.nameDOBIndex(c.Person)
 	if !ok {
 		return nil, nil
 	}
-	if err := tx.InsertPersonIndex(ctx, c.Person.ID, sqlstore.IndexNameDOB, []string{v}); err != nil {
+	if err := tx.InsertPersonIndex(ctx, c.Person.ID, nrm.IndexNameDOB, []string{v}); err != nil {
 		return nil, err
 	}
-	matches, err := tx.MatchingCases(ctx, sqlstore.IndexNameDOB, v, c.Person.ID)
+	matches, err := tx.MatchingCases(ctx, nrm.IndexNameDOB, v, c.Person.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -74,8 +73,8 @@ func (s *Service) indexPerson(ctx context.Context, tx *sqlstore.Tx, c nrm.Case) 
 		if m.State == nrm.StateClosed {
 			kind = nrm.FlagPossibleRetrafficking
 		}
-		f := sqlstore.FlagRecord{ID: nrm.NewID(), Kind: kind, CaseID: c.ID, CaseOrg: c.OrgID,
-			MatchedCase: m.CaseID, MatchedOrg: m.OrgID, CreatedAt: tx.Now}
+		f := nrm.FlagRecord{ID: nrm.NewID(), Kind: kind, CaseID: c.ID, CaseOrg: c.OrgID,
+			MatchedCase: m.CaseID, MatchedOrg: m.OrgID, CreatedAt: tx.Time()}
 		if err := tx.InsertFlag(ctx, f); err != nil {
 			return nil, err
 		}
@@ -86,7 +85,7 @@ func (s *Service) indexPerson(ctx context.Context, tx *sqlstore.Tx, c nrm.Case) 
 
 // flagsFor returns the flags on a case as its organisation sees them: the
 // other side's organisation, never its case.
-func (s *Service) flagsFor(ctx context.Context, tx *sqlstore.Tx, caseID, viewerOrg string) ([]nrm.Flag, error) {
+func (s *Service) flagsFor(ctx context.Context, tx Tx, caseID, viewerOrg string) ([]nrm.Flag, error) {
 	recs, err := tx.CaseFlags(ctx, caseID)
 	if err != nil || len(recs) == 0 {
 		return nil, err
@@ -113,7 +112,7 @@ func (s *Service) Flags(ctx context.Context) ([]nrm.Flag, error) {
 		return nil, err
 	}
 	var out []nrm.Flag
-	err := s.read(ctx, func(tx *sqlstore.Tx) error {
+	err := s.read(ctx, func(tx Tx) error {
 		recs, err := tx.AllFlags(ctx, 500)
 		if err != nil {
 			return err
@@ -153,7 +152,7 @@ func (s *Service) AddNote(ctx context.Context, caseID string, in nrm.NoteInput) 
 	if err != nil {
 		return n, err
 	}
-	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		rec, _, err := s.caseFor(ctx, tx, a, caseID, compartmentAction[n.Compartment])
 		if err != nil {
 			return err
@@ -165,9 +164,9 @@ func (s *Service) AddNote(ctx context.Context, caseID string, in nrm.NoteInput) 
 			}
 			return err
 		}
-		n.ID, n.CaseID, n.AuthorID, n.AuthorOrg, n.CreatedAt = nrm.NewID(), caseID, a.UserID, a.OrgID, tx.Now
+		n.ID, n.CaseID, n.AuthorID, n.AuthorOrg, n.CreatedAt = nrm.NewID(), caseID, a.UserID, a.OrgID, tx.Time()
 		body := dk.Seal([]byte(n.Text), keyring.AD("case_notes", "body", n.ID))
-		if err := tx.InsertNote(ctx, sqlstore.NoteRecord{Note: n, PersonID: rec.Person.ID, Body: body}); err != nil {
+		if err := tx.InsertNote(ctx, nrm.NoteRecord{Note: n, PersonID: rec.Person.ID, Body: body}); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, s.entry(ctx, "note.create", "case/"+caseID, outcomeOK, "compartment "+string(n.Compartment)+"; note "+n.ID))
@@ -186,7 +185,7 @@ func (s *Service) Notes(ctx context.Context, caseID string) ([]nrm.Note, error) 
 		return nil, err
 	}
 	var out []nrm.Note
-	err = s.read(ctx, func(tx *sqlstore.Tx) error {
+	err = s.read(ctx, func(tx Tx) error {
 		rec, acc, err := s.caseFor(ctx, tx, a, caseID, nrm.ActCaseView)
 		if err != nil {
 			return err
@@ -229,9 +228,9 @@ func (s *Service) Notes(ctx context.Context, caseID string) ([]nrm.Note, error) 
 
 // caseFor loads a case and checks that the actor may do act on it. A case
 // the actor's organisation is not involved in is not found.
-func (s *Service) caseFor(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, caseID string, act nrm.Action) (sqlstore.CaseRecord, nrm.Access, error) {
+func (s *Service) caseFor(ctx context.Context, tx Tx, a nrm.Actor, caseID string, act nrm.Action) (nrm.CaseRecord, nrm.Access, error) {
 	if !nrm.ValidID(caseID) {
-		return sqlstore.CaseRecord{}, nrm.Access{}, nrm.NotFound("case")
+		return nrm.CaseRecord{}, nrm.Access{}, nrm.NotFound("case")
 	}
 	rec, err := tx.Case(ctx, caseID)
 	acc := nrm.Access{Relation: nrm.RelNone}
@@ -245,9 +244,9 @@ func (s *Service) caseFor(ctx context.Context, tx *sqlstore.Tx, a nrm.Actor, cas
 	}
 	if !nrm.Can(a, act, acc) {
 		if acc.Relation == nrm.RelNone {
-			return sqlstore.CaseRecord{}, acc, s.deny(ctx, a, act, "case/"+caseID, nrm.NotFound("case"))
+			return nrm.CaseRecord{}, acc, s.deny(ctx, a, act, "case/"+caseID, nrm.NotFound("case"))
 		}
-		return sqlstore.CaseRecord{}, acc, s.deny(ctx, a, act, "case/"+caseID, nrm.Forbidden("your role may not do this on this case"))
+		return nrm.CaseRecord{}, acc, s.deny(ctx, a, act, "case/"+caseID, nrm.Forbidden("your role may not do this on this case"))
 	}
 	return rec, acc, nil
 }

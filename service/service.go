@@ -16,7 +16,6 @@ import (
 	"github.com/nrmproject/nrm/jurisdiction"
 	"github.com/nrmproject/nrm/keyring"
 	"github.com/nrmproject/nrm/screening"
-	"github.com/nrmproject/nrm/sqlstore"
 )
 
 // Config holds the service's tunables; zero values take the defaults.
@@ -35,7 +34,7 @@ type Config struct {
 
 // Service is nrm's application layer. It is safe for concurrent use.
 type Service struct {
-	store     *sqlstore.Store
+	store     Store
 	keys      *keyring.Keyring
 	log       *slog.Logger
 	cfg       Config
@@ -46,7 +45,7 @@ type Service struct {
 
 // New wires the service. The logger must never receive personal data.
 // Close it to flush the audit log's last batch.
-func New(store *sqlstore.Store, keys *keyring.Keyring, log *slog.Logger, cfg Config) (*Service, error) {
+func New(store Store, keys *keyring.Keyring, log *slog.Logger, cfg Config) (*Service, error) {
 	if cfg.SessionIdle == 0 {
 		cfg.SessionIdle = 30 * time.Minute
 	}
@@ -83,9 +82,6 @@ func (s *Service) AuditVerifierKey() string { return s.signer.VerifierKey() }
 
 // AuditSigner verifies checkpoints (nrm audit verify).
 func (s *Service) AuditSigner() *auditlog.Signer { return s.signer }
-
-// Store gives the command line its maintenance operations (migrate, checks).
-func (s *Service) Store() *sqlstore.Store { return s.store }
 
 // Today is the civil date by the store's clock.
 func (s *Service) Today() nrm.Date { return nrm.DateOf(s.store.Now()) }

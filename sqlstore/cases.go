@@ -5,19 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/nrmproject/nrm"
 )
-
-// DataKey is a wrapped per-person (or per-user) data key. Wrapped is nil
-// once the key has been destroyed.
-type DataKey struct {
-	ID          string
-	Wrapped     []byte
-	KEKVersion  uint32
-	DestroyedAt time.Time
-}
 
 func (tx *Tx) InsertDataKey(ctx context.Context, k DataKey) error {
 	_, err := tx.exec(ctx, "INSERT INTO data_keys (id, wrapped, kek_version) VALUES (?, ?, ?)", k.ID, k.Wrapped, k.KEKVersion)
@@ -78,22 +68,6 @@ func (tx *Tx) CountDataKeysUnder(ctx context.Context, version uint32) (int, erro
 	return n, nil
 }
 
-// PersonRecord is a person as stored: identifying fields sealed.
-type PersonRecord struct {
-	ID           string
-	GivenName    []byte
-	FamilyName   []byte
-	Aliases      []byte
-	DateOfBirth  []byte
-	Contact      []byte
-	AgeUncertain bool
-	Sex          string
-	Citizenship  []string
-	ErasedAt     time.Time
-	CreatedAt    time.Time
-	Version      int64
-}
-
 func (tx *Tx) InsertPerson(ctx context.Context, p PersonRecord) error {
 	_, err := tx.exec(ctx, `INSERT INTO persons (id, given_name, family_name, aliases, date_of_birth, contact,
 		age_uncertain, sex, citizenship, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
@@ -109,15 +83,6 @@ func (tx *Tx) InsertPerson(ctx context.Context, p PersonRecord) error {
 func (tx *Tx) ErasePerson(ctx context.Context, id string) error {
 	return updated(tx.exec(ctx, `UPDATE persons SET given_name = NULL, family_name = NULL, aliases = NULL,
 		date_of_birth = NULL, contact = NULL, erased_at = ?, version = version + 1 WHERE id = ?`, micros(tx.Now), id))
-}
-
-// CaseRecord is a case joined with its person, as stored.
-type CaseRecord struct {
-	nrm.Case
-	EncounterPlace []byte
-	Person         PersonRecord
-	// PersonKey is the person's wrapped data key, nil once destroyed.
-	PersonKey []byte
 }
 
 const caseColumns = `c.id, c.reference, c.org_id, c.person_id, c.state, c.child, c.encounter_date, c.encounter_place,
@@ -179,10 +144,10 @@ func (tx *Tx) InsertCase(ctx context.Context, c CaseRecord) error {
 	return nil
 }
 
-var errDuplicateReference = errors.New("case reference taken")
+var errDuplicateReference = nrm.ErrDuplicateReference
 
 // IsDuplicateReference tells the caller to draw another reference.
-func IsDuplicateReference(err error) bool { return errors.Is(err, errDuplicateReference) }
+func IsDuplicateReference(err error) bool { return nrm.IsDuplicateReference(err) }
 
 // Case returns one case with its person.
 func (tx *Tx) Case(ctx context.Context, id string) (CaseRecord, error) {
@@ -194,18 +159,6 @@ func (tx *Tx) Case(ctx context.Context, id string) (CaseRecord, error) {
 		return c, nrm.Internal(err)
 	}
 	return c, nil
-}
-
-// CaseFilter narrows a list of cases. OrgID is required: lists are always
-// scoped to the cases one organisation is involved in.
-type CaseFilter struct {
-	OrgID string
-	State nrm.State
-	After string // id to continue after, for paging (cases are listed newest first)
-	Limit int
-	// NameIndex holds blind index values of name tokens: only cases whose
-	// person has every one of them are listed.
-	NameIndex []string
 }
 
 // Cases lists the cases an organisation is involved in, newest first.

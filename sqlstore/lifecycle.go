@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/nrmproject/nrm"
 )
@@ -101,16 +100,6 @@ func (tx *Tx) Events(ctx context.Context, caseID string, scope nrm.Scope) ([]nrm
 
 // Screenings.
 
-// ScreeningRecord is a screening as stored; Evidence is sealed.
-type ScreeningRecord struct {
-	ID, CaseID, Set, Outcome string
-	Indicators, Met          []string
-	Evidence                 []byte
-	ScreenedOn               nrm.Date
-	CreatedBy, CreatedOrg    string
-	CreatedAt                time.Time
-}
-
 func (tx *Tx) InsertScreening(ctx context.Context, s ScreeningRecord) error {
 	return tx.execErr(ctx, `INSERT INTO screenings (id, case_id, indicator_set, indicators, met, outcome, evidence, screened_on,
 		created_by, created_org, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.ID, s.CaseID, s.Set,
@@ -170,16 +159,6 @@ func (tx *Tx) WithdrawConsent(ctx context.Context, id string, version int64, by 
 
 // Referrals.
 
-// ReferralRecord is a referral as stored; the reasons are sealed.
-type ReferralRecord struct {
-	nrm.Referral
-	SealedReason   []byte
-	SealedResponse []byte
-	PersonID       string
-	PersonKey      []byte // the person's wrapped key, to open the reasons
-	Child          bool
-}
-
 const referralColumns = `r.id, r.case_id, c.reference, r.from_org, r.to_org, r.reason, r.consent_id, r.scope, r.status,
 	r.response_reason, r.nrm, r.child_protection, r.created_by, r.created_at, r.responded_by, r.responded_at, r.version,
 	c.person_id, k.wrapped, c.child`
@@ -226,12 +205,6 @@ func (tx *Tx) RespondReferral(ctx context.Context, id string, version int64, sta
 }
 
 // Decisions.
-
-// DecisionRecord is a decision as stored; the reasons are sealed.
-type DecisionRecord struct {
-	nrm.Decision
-	SealedReasons []byte
-}
 
 func (tx *Tx) InsertDecision(ctx context.Context, d DecisionRecord) error {
 	return tx.execErr(ctx, `INSERT INTO decisions (id, case_id, kind, outcome, decided_on, reasons, decided_by, decided_org, created_at)
@@ -305,18 +278,8 @@ func (tx *Tx) DeadlinesOf(ctx context.Context, caseIDs []string) (map[string][]n
 	return out, err
 }
 
-// DueFilter selects deadlines up to a date. OrgID "" means every case (the
-// coordinator's overview); otherwise the cases the organisation created or
-// holds an accepted referral of.
-type DueFilter struct {
-	OrgID        string
-	Until        nrm.Date
-	Limit        int
-	ExcludeKinds []string // kinds the viewer may not see
-}
-
 // where is the filter's condition on deadlines d joined with cases c.
-func (f DueFilter) where(tx *Tx) (string, []any) {
+func dueWhere(f DueFilter, tx *Tx) (string, []any) {
 	q := " WHERE d.due <= ?"
 	args := []any{f.Until.String()}
 	if f.OrgID != "" {
@@ -336,7 +299,7 @@ func (tx *Tx) DueDeadlines(ctx context.Context, f DueFilter) ([]nrm.DueItem, err
 	if f.Limit <= 0 || f.Limit > 10000 {
 		f.Limit = 200
 	}
-	where, args := f.where(tx)
+	where, args := dueWhere(f, tx)
 	return collect(tx, ctx, func(r scanner) (nrm.DueItem, error) {
 		var it nrm.DueItem
 		var due string
@@ -349,7 +312,7 @@ func (tx *Tx) DueDeadlines(ctx context.Context, f DueFilter) ([]nrm.DueItem, err
 
 // CountDue counts the filter's deadlines overdue (before today) and due from today on.
 func (tx *Tx) CountDue(ctx context.Context, f DueFilter, today nrm.Date) (overdue, soon int, err error) {
-	where, args := f.where(tx)
+	where, args := dueWhere(f, tx)
 	q := "SELECT COALESCE(SUM(CASE WHEN d.due < ? THEN 1 ELSE 0 END), 0), COUNT(*) FROM deadlines d"
 	if f.OrgID != "" {
 		q += " JOIN cases c ON c.id = d.case_id"

@@ -3,15 +3,14 @@ package sqlstore
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/nrmproject/nrm"
 )
 
 // Blind index kinds.
 const (
-	IndexName    = "name"     // one row per normalised name token
-	IndexNameDOB = "name-dob" // all name tokens, sorted, plus the date of birth
+	IndexName    = nrm.IndexName
+	IndexNameDOB = nrm.IndexNameDOB
 )
 
 // InsertPersonIndex stores blind index values of a person.
@@ -23,14 +22,6 @@ func (tx *Tx) InsertPersonIndex(ctx context.Context, personID, kind string, valu
 		}
 	}
 	return nil
-}
-
-// Match is a case whose person has a given blind index value.
-type Match struct {
-	CaseID   string
-	PersonID string
-	OrgID    string
-	State    nrm.State
 }
 
 // MatchingCases finds cases of other persons with the same index value.
@@ -50,17 +41,6 @@ func (tx *Tx) MatchingCases(ctx context.Context, kind, value, excludePerson stri
 		out = append(out, m)
 	}
 	return out, rowsErr(rows)
-}
-
-// FlagRecord is a stored flag between two cases.
-type FlagRecord struct {
-	ID          string
-	Kind        string
-	CaseID      string
-	CaseOrg     string
-	MatchedCase string
-	MatchedOrg  string
-	CreatedAt   time.Time
 }
 
 func (tx *Tx) InsertFlag(ctx context.Context, f FlagRecord) error {
@@ -101,13 +81,6 @@ func (tx *Tx) CaseFlags(ctx context.Context, caseID string) ([]FlagRecord, error
 // AllFlags returns the newest flags, for coordinators.
 func (tx *Tx) AllFlags(ctx context.Context, limit int) ([]FlagRecord, error) {
 	return tx.flags(ctx, "ORDER BY created_at DESC LIMIT ?", limit)
-}
-
-// NoteRecord is a note as stored: the body sealed.
-type NoteRecord struct {
-	nrm.Note
-	PersonID string
-	Body     []byte
 }
 
 func (tx *Tx) InsertNote(ctx context.Context, n NoteRecord) error {

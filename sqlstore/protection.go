@@ -11,12 +11,6 @@ import (
 // The protection track: needs assessments, support plans, services given
 // and residence permits (compartment support). Free text arrives sealed.
 
-// NeedsRecord is a needs assessment as stored; Notes is sealed.
-type NeedsRecord struct {
-	nrm.Needs
-	SealedNotes []byte
-}
-
 func (tx *Tx) InsertNeeds(ctx context.Context, n NeedsRecord) error {
 	return tx.execErr(ctx, `INSERT INTO needs_assessments (id, case_id, assessed_on, needs, notes, created_by, created_org, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, n.ID, n.CaseID, n.AssessedOn.String(), strings.Join(n.Needs.Needs, ","), n.SealedNotes,
@@ -34,13 +28,6 @@ func (tx *Tx) NeedsAssessments(ctx context.Context, caseID string) ([]NeedsRecor
 		return n, err
 	}, `SELECT id, case_id, assessed_on, needs, notes, created_by, created_org, created_at FROM needs_assessments
 		WHERE case_id = ? ORDER BY created_at, id`, caseID)
-}
-
-// PlanRecord is a support plan as stored; objectives and action plan are sealed.
-type PlanRecord struct {
-	nrm.Plan
-	SealedObjectives []byte
-	SealedActionPlan []byte
 }
 
 func (tx *Tx) InsertPlan(ctx context.Context, p PlanRecord) error {
@@ -62,15 +49,6 @@ func (tx *Tx) Plans(ctx context.Context, caseID string) ([]PlanRecord, error) {
 		return p, err
 	}, `SELECT id, case_id, type, objectives, action_plan, starts_on, planned_end, review_on, created_by, created_org, created_at
 		FROM support_plans WHERE case_id = ? ORDER BY created_at, id`, caseID)
-}
-
-// ServiceRecord is a service given as stored; provider and notes are
-// sealed. The provider column is text, so its ciphertext is kept there in
-// base64.
-type ServiceRecord struct {
-	nrm.Service
-	SealedProvider []byte
-	SealedNotes    []byte
 }
 
 func (tx *Tx) InsertService(ctx context.Context, s ServiceRecord) error {

@@ -9,17 +9,6 @@ import (
 	"github.com/nrmproject/nrm"
 )
 
-// Session is a web sign-in. Only the hash of its secret is stored.
-type Session struct {
-	IDHash     string
-	UserID     string
-	Stage      string // "password" (second factor pending), "enrol" (second factor to set up), "full"
-	CSRF       string
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	User       UserRecord
-}
-
 func (tx *Tx) InsertSession(ctx context.Context, s Session) error {
 	_, err := tx.exec(ctx, "INSERT INTO sessions (id_hash, user_id, stage, csrf, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
 		s.IDHash, s.UserID, s.Stage, s.CSRF, micros(s.CreatedAt), micros(s.LastSeenAt))

@@ -488,3 +488,7 @@ func (s *Store) Checkpoint(ctx context.Context) error {
 	_, err := s.write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 	return err
 }
+
+// Time is the transaction's fixed "now" (the service reads it through its
+// interface of the store).
+func (tx *Tx) Time() time.Time { return tx.Now }

@@ -10,17 +10,6 @@ import (
 	"github.com/nrmproject/nrm"
 )
 
-// UserRecord is a user with what sign-in needs. TOTPSecret is sealed.
-type UserRecord struct {
-	nrm.User
-	OrgKind       nrm.OrgKind
-	PasswordHash  string
-	TOTPSecret    []byte
-	TOTPLastStep  int64
-	FailedSignins int
-	LockedUntil   time.Time
-}
-
 const userColumns = `u.id, u.org_id, u.email, u.name, u.role, u.disabled, u.totp_enabled, u.created_at, u.version,
 	o.kind, u.password_hash, u.totp_secret, u.totp_last_step, u.failed_signins, u.locked_until`
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/internal/wire"
 	"github.com/nrmproject/nrm/jurisdiction"
 	"github.com/nrmproject/nrm/keyring"
 	"github.com/nrmproject/nrm/screening"
@@ -186,7 +187,7 @@ func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc, err := service.New(store, keys, log, cfg)
+	svc, err := wire.Service(store, keys, log, cfg)
 	if err != nil {
 		store.Close()
 		return nil, err

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/internal/wire"
 	"github.com/nrmproject/nrm/keyring"
 	"github.com/nrmproject/nrm/server"
 	"github.com/nrmproject/nrm/service"
@@ -128,7 +129,7 @@ func MustOpen(t *testing.T, in instance) opened {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := service.New(store, keys, nil, service.Config{})
+	svc, err := wire.Service(store, keys, nil, service.Config{})
 	if err != nil {
 		store.Close()
 		t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/internal/wire"
 	"github.com/nrmproject/nrm/keyring"
 	"github.com/nrmproject/nrm/server"
 	"github.com/nrmproject/nrm/service"
@@ -66,7 +67,7 @@ func NewWith(tb testing.TB, engine sqlstore.Engine, cfg service.Config) *App {
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewJSONHandler(a.logw, nil))
-	a.Svc, err = service.New(a.Store, a.Keys, log, cfg)
+	a.Svc, err = wire.Service(a.Store, a.Keys, log, cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
