@@ -318,8 +318,62 @@ type ResponseInput struct {
 	Reason string `json:"reason"`
 }
 
+// Closure reasons (HTCDS and practice). Re-trafficking is not one: it
+// re-opens the person's file as a new episode.
+const (
+	CloseGoalsMet         = "goals-met"
+	CloseTransferred      = "transferred"
+	CloseWithdrew         = "withdrew"
+	CloseWithdrewFromNRM  = "withdrew-from-nrm" // the person withdrew the consent their NRM referral rested on
+	CloseNegativeDecision = "negative-decision"
+	CloseLostContact      = "lost-contact"
+	CloseMissing          = "missing"
+	CloseReturned         = "returned"
+	CloseDetainedRemoved  = "detained-or-removed"
+	CloseDeceased         = "deceased"
+	CloseOther            = "other"
+	// CloseRetrafficked is kept for episodes closed so before re-opening
+	// replaced it; no new closure takes it.
+	CloseRetrafficked = "re-trafficked"
+)
+
 // CloseReasons are the structured reasons a case is closed for.
-var CloseReasons = []string{"goals-met", "transferred", "withdrew", "lost-contact", "returned", "deceased", "re-trafficked", "other"}
+var CloseReasons = []string{CloseGoalsMet, CloseTransferred, CloseWithdrew, CloseWithdrewFromNRM, CloseNegativeDecision,
+	CloseLostContact, CloseMissing, CloseReturned, CloseDetainedRemoved, CloseDeceased, CloseOther}
+
+// RemovalReasons are the closures that take the person out of the country.
+var RemovalReasons = []string{CloseReturned, CloseDetainedRemoved}
+
+// IdentificationPending reports whether the identification track is under
+// way: referred to the authority and not yet decided, or in the recovery
+// period.
+func IdentificationPending(s State) bool {
+	switch s {
+	case StateReferred, StateAwaitingReasonableGrounds, StateRecoveryPeriod, StateAwaitingConclusiveGrounds:
+		return true
+	}
+	return false
+}
+
+// CheckClosure is the rule on a closure reason in a state: no removal while
+// identification is pending or the recovery period runs (CETS 197 Art.
+// 10(2), 13(1), 16); a negative-decision closure only after one. The
+// error is a 422 naming reason for an unknown reason, a 409 otherwise.
+func CheckClosure(s State, reason string) error {
+	switch {
+	case reason == CloseRetrafficked:
+		return Invalid("reason", "re-trafficking re-opens the person's file as a new episode; it does not close it")
+	case !slices.Contains(CloseReasons, reason):
+		return Invalid("reason", "one of: %s", strings.Join(CloseReasons, ", "))
+	case s == StateClosed:
+		return ErrTransition(s, StepClose)
+	case slices.Contains(RemovalReasons, reason) && IdentificationPending(s):
+		return Conflict("the case is %s: nobody is returned or removed while identification is pending or the recovery period runs (CETS 197 Art. 10(2), 13)", s)
+	case reason == CloseNegativeDecision && s != StateNotIdentified:
+		return Conflict("the case is %s: close it as %s only after a negative decision", s, CloseNegativeDecision)
+	}
+	return nil
+}
 
 // CloseInput closes a case.
 type CloseInput struct {
@@ -382,6 +436,9 @@ func DeadlineKindsIn(c Compartment) []string {
 
 // AgeBands for anonymous notifications and statistics.
 var AgeBands = []string{"0-11", "12-17", "18-24", "25-34", "35-44", "45-54", "55+", "unknown"}
+
+// AdultAgeBands are the bands an anonymous notification may take.
+func AdultAgeBands() []string { return []string{"18-24", "25-34", "35-44", "45-54", "55+"} }
 
 // AgeBand returns the band of an age in years.
 func AgeBand(years int) string {
@@ -448,11 +505,13 @@ func (in NotificationInput) Validate(today Date) (Notification, error) {
 		return n, Invalid("sex", "one of: %s", strings.Join(Sexes, ", "))
 	}
 	n.AgeBand = strings.TrimSpace(in.AgeBand)
-	if n.AgeBand == "" {
-		n.AgeBand = "unknown"
-	}
 	if !slices.Contains(AgeBands, n.AgeBand) {
-		return n, Invalid("age_band", "one of: %s", strings.Join(AgeBands, ", "))
+		return n, Invalid("age_band", "one of: %s", strings.Join(AdultAgeBands(), ", "))
+	}
+	// A person whose age is not known is presumed a child (CETS 197 Art.
+	// 10(3)): a child is referred, never only notified.
+	if n.AgeBand == "unknown" {
+		return n, Invalid("age_band", "a person of unknown age is presumed a child: refer them (child protection is notified) instead of an anonymous notification")
 	}
 	if n.AgeBand == "0-11" || n.AgeBand == "12-17" {
 		return n, Invalid("age_band", "a child needs no consent: refer the child (child protection is notified) instead of an anonymous notification")

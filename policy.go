@@ -69,6 +69,9 @@ var Relations = []Relation{RelNone, RelOwner, RelPartner, RelRecipient}
 type Access struct {
 	Relation Relation
 	Scope    Scope // compartments a partner may read; FullScope for the owner
+	// Retained: a partner whose sharing ended but who keeps the record of its
+	// own decisions (Scope is then empty).
+	Retained bool
 }
 
 // Action is something an actor asks to do.

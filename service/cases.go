@@ -77,7 +77,7 @@ func (s *Service) CreateCases(ctx context.Context, inputs []nrm.CaseInput) ([]nr
 				if err != nil {
 					return err
 				}
-				views[i] = nrm.CaseView{Case: *c, Access: acc, Readable: readable(a, acc), Flags: flags}
+				views[i] = nrm.CaseView{Case: *c, Access: acc, Readable: nrm.Readable(a, acc), Flags: flags}
 				if err := s.event(ctx, tx, c.ID, "encounter", "", c.Encounter.Date, "case recorded: a possible victim was met", ""); err != nil {
 					return err
 				}
@@ -93,17 +93,6 @@ func (s *Service) CreateCases(ctx context.Context, inputs []nrm.CaseInput) ([]nr
 		return nil, err
 	}
 	return views, nil
-}
-
-// readable is the set of compartments the actor may read on a case.
-func readable(a nrm.Actor, acc nrm.Access) nrm.Scope {
-	var s nrm.Scope
-	for c, act := range map[nrm.Compartment]nrm.Action{nrm.Identity: nrm.ActReadIdentity, nrm.Support: nrm.ActReadSupport, nrm.Justice: nrm.ActReadJustice} {
-		if nrm.Can(a, act, acc) {
-			s |= nrm.ScopeOf(c)
-		}
-	}
-	return s
 }
 
 // Case returns a case as the actor may see it. A caller whose organisation
@@ -155,7 +144,7 @@ func (s *Service) episodes(ctx context.Context, tx Tx, a nrm.Actor, rec nrm.Case
 		if e.CaseID == rec.ID {
 			continue
 		}
-		acc, err := tx.CaseAccess(ctx, e.CaseID, a.OrgID)
+		acc, err := s.accessByID(ctx, tx, e.CaseID, a.OrgID)
 		if err != nil {
 			return nil, err
 		}
@@ -223,11 +212,16 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 			return err
 		}
 		for _, rec := range recs {
-			acc, err := tx.AccessTo(ctx, rec.ID, rec.OrgID, a.OrgID, rec.Child)
+			acc, err := s.accessTo(ctx, tx, rec.Case, a.OrgID)
 			if err != nil {
 				return err
 			}
 			if !nrm.Can(a, nrm.ActCaseView, acc) {
+				continue
+			}
+			// A search by name confirms who the person is: it finds a case
+			// only for those who may read its identity.
+			if len(f.NameIndex) > 0 && !nrm.Readable(a, acc).Has(nrm.Identity) {
 				continue
 			}
 			v, err := s.openCase(ctx, tx, a, acc, rec)
@@ -265,7 +259,7 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 // openCase turns a stored case into the actor's view, opening the sealed
 // identity only when the actor may read it.
 func (s *Service) openCase(ctx context.Context, tx Tx, a nrm.Actor, acc nrm.Access, rec nrm.CaseRecord) (nrm.CaseView, error) {
-	v := nrm.CaseView{Case: rec.Case, Access: acc, Readable: readable(a, acc)}
+	v := nrm.CaseView{Case: rec.Case, Access: acc, Readable: nrm.Readable(a, acc)}
 	v.Profile = s.profileOf(rec.Case).ID // cases from before profiles follow the deployment's
 	v.Person = nrm.Person{ID: rec.Person.ID, Sex: rec.Person.Sex, Citizenship: rec.Person.Citizenship,
 		AgeUncertain: rec.Person.AgeUncertain, Erased: !rec.Person.ErasedAt.IsZero()}

@@ -92,9 +92,17 @@ func (s *Service) flagsFor(ctx context.Context, tx Tx, caseID, viewerOrg string)
 	}
 	var out []nrm.Flag
 	for _, f := range recs {
-		other := f.MatchedOrg
-		if f.MatchedCase == caseID {
-			other = f.CaseOrg
+		// A possible duplicate is told to the organisation that holds the
+		// person already (on its case), never to the one that registered the
+		// new case: where a victim is sheltered must not be learned by
+		// registering their name. The holder decides whether to make contact.
+		other := f.CaseOrg
+		switch {
+		case f.MatchedCase == caseID:
+		case f.CaseID == caseID && viewerOrg == f.MatchedOrg:
+			other = f.MatchedOrg // the same organisation holds both
+		default:
+			continue
 		}
 		o, err := tx.Org(ctx, other)
 		if err != nil {
@@ -190,7 +198,7 @@ func (s *Service) Notes(ctx context.Context, caseID string) ([]nrm.Note, error) 
 		if err != nil {
 			return err
 		}
-		scope := readable(a, acc)
+		scope := nrm.Readable(a, acc)
 		recs, err := tx.Notes(ctx, caseID, scope.Compartments())
 		if err != nil || len(recs) == 0 {
 			return err
@@ -224,29 +232,4 @@ func (s *Service) Notes(ctx context.Context, caseID string) ([]nrm.Note, error) 
 		}
 	}
 	return out, nil
-}
-
-// caseFor loads a case and checks that the actor may do act on it. A case
-// the actor's organisation is not involved in is not found.
-func (s *Service) caseFor(ctx context.Context, tx Tx, a nrm.Actor, caseID string, act nrm.Action) (nrm.CaseRecord, nrm.Access, error) {
-	if !nrm.ValidID(caseID) {
-		return nrm.CaseRecord{}, nrm.Access{}, nrm.NotFound("case")
-	}
-	rec, err := tx.Case(ctx, caseID)
-	acc := nrm.Access{Relation: nrm.RelNone}
-	switch {
-	case err == nil:
-		if acc, err = tx.AccessTo(ctx, caseID, rec.OrgID, a.OrgID, rec.Child); err != nil {
-			return rec, acc, err
-		}
-	case nrm.ErrorCode(err) != nrm.CodeNotFound:
-		return rec, acc, err
-	}
-	if !nrm.Can(a, act, acc) {
-		if acc.Relation == nrm.RelNone {
-			return nrm.CaseRecord{}, acc, s.deny(ctx, a, act, "case/"+caseID, nrm.NotFound("case"))
-		}
-		return nrm.CaseRecord{}, acc, s.deny(ctx, a, act, "case/"+caseID, nrm.Forbidden("your role may not do this on this case"))
-	}
-	return rec, acc, nil
 }

@@ -38,8 +38,10 @@ type AuditSource interface {
 
 type Tx interface {
 	Time() time.Time
-	// AccessTo is CaseAccess for a case already read. A partner's scope is the
-	AccessTo(ctx context.Context, caseID, owner, orgID string, child bool) (nrm.Access, error)
+	// AccessFacts returns what decides an organisation's access to a case.
+	AccessFacts(ctx context.Context, caseID, orgID string) (nrm.AccessFacts, error)
+	// AccessFactsOf is AccessFacts for a case already read.
+	AccessFactsOf(ctx context.Context, c nrm.Case, orgID string) (nrm.AccessFacts, error)
 	// AllFlags returns the newest flags, for coordinators.
 	AllFlags(ctx context.Context, limit int) ([]nrm.FlagRecord, error)
 	// AppendAudit appends entries to the audit log inside this transaction and
@@ -48,8 +50,6 @@ type Tx interface {
 	AuditEntries(ctx context.Context, f nrm.AuditFilter) ([]auditlog.StoredEntry, error)
 	// Case returns one case with its person.
 	Case(ctx context.Context, id string) (nrm.CaseRecord, error)
-	// CaseAccess tells how an organisation stands to a case today.
-	CaseAccess(ctx context.Context, caseID, orgID string) (nrm.Access, error)
 	// CaseFlags returns the flags on either side of a case.
 	CaseFlags(ctx context.Context, caseID string) ([]nrm.FlagRecord, error)
 	// CaseIDByReference finds a case by its human-readable reference.

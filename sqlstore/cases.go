@@ -202,74 +202,72 @@ func (tx *Tx) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, error) {
 	return collect(tx, ctx, func(r scanner) (CaseRecord, error) { return scanCase(r) }, q, append(args, f.Limit)...)
 }
 
-// involved selects the cases (c) an organisation created or holds an
-// accepted referral of that still stands: a child's, or an adult's whose
-// consent is given and not expired on the transaction's date. The scope of
-// a partner's access is then decided per case by AccessTo.
+// involved selects the cases (c) an organisation is involved in: it
+// created them, holds an accepted referral that still shares something (a
+// child's, or one whose consent is given, not expired and overlaps the
+// referral's scope), or decided on them. It is the SQL form of
+// nrm.AccessOf(...).Involved(), and sqlstore/access_test.go holds the two
+// equal on generated data.
 func (tx *Tx) involved(orgID string) (string, []any) {
 	return `(c.org_id = ? OR c.id IN (SELECT r.case_id FROM referrals r LEFT JOIN consents k ON k.id = r.consent_id
 		JOIN cases rc ON rc.id = r.case_id WHERE r.to_org = ? AND r.status = 'accepted'
-		AND (rc.child OR r.consent_id = '' OR (k.status = 'given' AND (k.expires = '' OR k.expires >= ?)))))`,
-		[]any{orgID, orgID, nrm.DateOf(tx.Now).String()}
+		AND (((rc.child OR r.consent_id = '') AND r.scope <> 0)
+			OR (k.status = 'given' AND (k.expires = '' OR k.expires >= ?) AND (r.scope & k.scope) <> 0)))
+		OR c.id IN (SELECT d.case_id FROM decisions d WHERE d.decided_org = ?))`,
+		[]any{orgID, orgID, nrm.DateOf(tx.Now).String(), orgID}
 }
 
-// CaseAccess tells how an organisation stands to a case today.
-func (tx *Tx) CaseAccess(ctx context.Context, caseID, orgID string) (nrm.Access, error) {
-	var owner string
-	var child bool
-	err := tx.queryRow(ctx, "SELECT org_id, child FROM cases WHERE id = ?", caseID).Scan(&owner, &child)
+// AccessFacts returns what decides an organisation's access to a case: the
+// service turns them into access with nrm.AccessOf. A case that does not
+// exist has no owner.
+func (tx *Tx) AccessFacts(ctx context.Context, caseID, orgID string) (nrm.AccessFacts, error) {
+	f := nrm.AccessFacts{OrgID: orgID, Today: nrm.DateOf(tx.Now)}
+	err := tx.queryRow(ctx, "SELECT org_id, child FROM cases WHERE id = ?", caseID).Scan(&f.OwnerOrg, &f.Child)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nrm.Access{Relation: nrm.RelNone}, nil
+		return nrm.AccessFacts{OrgID: orgID, Today: f.Today}, nil
 	}
 	if err != nil {
-		return nrm.Access{}, nrm.Internal(err)
+		return f, nrm.Internal(err)
 	}
-	return tx.AccessTo(ctx, caseID, owner, orgID, child)
+	return tx.accessFacts(ctx, caseID, f)
 }
 
-// AccessTo is CaseAccess for a case already read. A partner's scope is the
-// union of its accepted referrals' scopes; an adult's referral counts only
-// while the consent it rests on is given and not expired, so withdrawal
-// and expiry end access at once. A child's referral rests on no consent.
-func (tx *Tx) AccessTo(ctx context.Context, caseID, owner, orgID string, child bool) (nrm.Access, error) {
-	if owner == orgID {
-		return nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}, nil
+// AccessFactsOf is AccessFacts for a case already read.
+func (tx *Tx) AccessFactsOf(ctx context.Context, c nrm.Case, orgID string) (nrm.AccessFacts, error) {
+	f := nrm.AccessFacts{OrgID: orgID, OwnerOrg: c.OrgID, Child: c.Child, Today: nrm.DateOf(tx.Now)}
+	if c.OrgID == orgID {
+		return f, nil // the owner's access needs no more facts
 	}
+	return tx.accessFacts(ctx, c.ID, f)
+}
+
+func (tx *Tx) accessFacts(ctx context.Context, caseID string, f nrm.AccessFacts) (nrm.AccessFacts, error) {
 	rows, err := tx.query(ctx, `SELECT r.status, r.scope, r.consent_id, COALESCE(k.status, ''), COALESCE(k.expires, ''), COALESCE(k.scope, 0)
 		FROM referrals r LEFT JOIN consents k ON k.id = r.consent_id
-		WHERE r.case_id = ? AND r.to_org = ? AND r.status IN ('accepted', 'pending')`, caseID, orgID)
+		WHERE r.case_id = ? AND r.to_org = ?`, caseID, f.OrgID)
 	if err != nil {
-		return nrm.Access{}, nrm.Internal(err)
+		return f, nrm.Internal(err)
 	}
 	defer rows.Close()
-	today := nrm.DateOf(tx.Now).String()
-	var scope nrm.Scope
-	pending := false
 	for rows.Next() {
-		var status, consentID, consentStatus, expires string
+		var r nrm.ReferralFact
+		var expires string
 		var rscope, cscope int
-		if err := rows.Scan(&status, &rscope, &consentID, &consentStatus, &expires, &cscope); err != nil {
-			return nrm.Access{}, nrm.Internal(err)
+		if err := rows.Scan(&r.Status, &rscope, &r.ConsentID, &r.ConsentStatus, &expires, &cscope); err != nil {
+			return f, nrm.Internal(err)
 		}
-		switch {
-		case status == nrm.ReferralPending:
-			pending = true
-		case child || consentID == "":
-			scope |= nrm.Scope(rscope)
-		case consentStatus == nrm.ConsentGiven && (expires == "" || expires >= today):
-			scope |= nrm.Scope(rscope) & nrm.Scope(cscope)
-		}
+		r.Scope, r.ConsentScope, r.ConsentExpiry = nrm.Scope(rscope), nrm.Scope(cscope), date(expires)
+		f.Referrals = append(f.Referrals, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nrm.Access{}, nrm.Internal(err)
+		return f, nrm.Internal(err)
 	}
-	switch {
-	case scope != 0:
-		return nrm.Access{Relation: nrm.RelPartner, Scope: scope}, nil
-	case pending:
-		return nrm.Access{Relation: nrm.RelRecipient}, nil
+	var n int
+	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM decisions WHERE case_id = ? AND decided_org = ?", caseID, f.OrgID).Scan(&n); err != nil {
+		return f, nrm.Internal(err)
 	}
-	return nrm.Access{Relation: nrm.RelNone}, nil
+	f.Decided = n > 0
+	return f, nil
 }
 
 // UpdateCaseState moves a case on the track, if the version still matches.

@@ -1,0 +1,85 @@
+package nrm
+
+// The one access rule of the case file. The store returns the facts (who
+// created the case, the referrals of it to one organisation and the
+// consents they rest on, whether that organisation decided on it); AccessOf
+// turns them into the organisation's standing, and Can and Readable decide
+// from that standing. The store's list and search prefilter is held equal to
+// this rule by a property test (sqlstore/access_test.go).
+
+// ReferralFact is one referral of a case to the organisation asking, with
+// the consent it rests on.
+type ReferralFact struct {
+	Status        string // ReferralPending, ReferralAccepted, ...
+	Scope         Scope  // what the referral shares
+	ConsentID     string // "" for a referral that rests on no consent (a child's)
+	ConsentStatus string // ConsentGiven or ConsentWithdrawn
+	ConsentExpiry Date   // zero: no expiry
+	ConsentScope  Scope
+}
+
+// AccessFacts are what decides one organisation's access to one case.
+type AccessFacts struct {
+	OrgID     string // the organisation asking
+	OwnerOrg  string // the organisation that created the case
+	Child     bool   // the case is a child's (or a person presumed a child)
+	Today     Date
+	Referrals []ReferralFact // referrals of the case to OrgID, any status
+	// Decided: OrgID recorded an identification decision on the case. A
+	// competent authority keeps the record of its own decisions when the
+	// person withdraws the consent its referral rested on (CONTRACT.md,
+	// "Rules every path enforces").
+	Decided bool
+}
+
+// AccessOf is the organisation's standing on the case. A partner's scope is
+// the union of its accepted referrals' scopes, each cut to the consent it
+// rests on while that consent is given and not expired: a withdrawal or an
+// expiry ends access at once. A child's referral rests on no consent (CETS
+// 197 Art. 10(4)). An authority that decided keeps a record-only standing
+// (scope empty) after the rest of its access ends.
+func AccessOf(f AccessFacts) Access {
+	if f.OrgID != "" && f.OrgID == f.OwnerOrg {
+		return Access{Relation: RelOwner, Scope: FullScope}
+	}
+	var scope Scope
+	pending := false
+	for _, r := range f.Referrals {
+		switch {
+		case r.Status == ReferralPending:
+			pending = true
+		case r.Status != ReferralAccepted:
+		case f.Child || r.ConsentID == "":
+			scope |= r.Scope
+		case r.ConsentStatus == ConsentGiven && (r.ConsentExpiry.IsZero() || !r.ConsentExpiry.Before(f.Today)):
+			scope |= r.Scope & r.ConsentScope
+		}
+	}
+	switch {
+	case scope != 0:
+		return Access{Relation: RelPartner, Scope: scope}
+	case f.Decided:
+		return Access{Relation: RelPartner, Retained: true}
+	case pending:
+		return Access{Relation: RelRecipient}
+	}
+	return Access{Relation: RelNone}
+}
+
+// Involved reports whether the standing lets the organisation list the
+// case: it created it, or holds it as a partner (the store's prefilter).
+func (a Access) Involved() bool { return a.Relation == RelOwner || a.Relation == RelPartner }
+
+// readActions are the actions that read each compartment.
+var readActions = map[Compartment]Action{Identity: ActReadIdentity, Support: ActReadSupport, Justice: ActReadJustice}
+
+// Readable is the set of compartments the actor may read on a case.
+func Readable(a Actor, acc Access) Scope {
+	var s Scope
+	for c, act := range readActions {
+		if Can(a, act, acc) {
+			s |= ScopeOf(c)
+		}
+	}
+	return s
+}

@@ -1,0 +1,89 @@
+package service
+
+import (
+	"context"
+
+	"github.com/nrmproject/nrm"
+)
+
+// Dashboard is the "due soon / overdue" view of the clocks.
+type Dashboard struct {
+	Today, Until     nrm.Date
+	Overdue, DueSoon int
+	Items            []nrm.DueItem
+	All              bool // every case (the coordinator's overview)
+}
+
+// Deadlines returns the clocks due within days (and every overdue one) of
+// the cases the actor's organisation is involved in; with all, a
+// coordinator's overview of every case (references and organisations only).
+func (s *Service) Deadlines(ctx context.Context, all bool, days int) (Dashboard, error) {
+	act := nrm.ActDeadlines
+	if all {
+		act = nrm.ActDeadlinesAll
+	}
+	a, err := s.allow(ctx, act)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	if days <= 0 || days > 366 {
+		return Dashboard{}, nrm.Invalid("within", "a number of days from 1 to 366")
+	}
+	d := Dashboard{Today: s.Today(), All: all}
+	d.Until = d.Today.AddDays(days)
+	f := nrm.DueFilter{OrgID: a.OrgID, Until: d.Until, Limit: 500}
+	if all {
+		f.OrgID = ""
+	}
+	// Clocks of the support track are part of the support compartment:
+	// whoever may not read support does not see them either.
+	if !nrm.Can(a, nrm.ActReadSupport, nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}) {
+		f.ExcludeKinds = nrm.DeadlineKindsIn(nrm.Support)
+	}
+	err = s.read(ctx, func(tx Tx) error {
+		if all {
+			if d.Items, err = tx.DueDeadlines(ctx, f); err != nil {
+				return err
+			}
+			d.Overdue, d.DueSoon, err = tx.CountDue(ctx, f, d.Today)
+			return err
+		}
+		// An organisation's own view: a partner sees a case's support clocks
+		// only when its access to that case covers support, decided per case.
+		f.Limit = maxDue
+		items, err := tx.DueDeadlines(ctx, f)
+		if err != nil {
+			return err
+		}
+		scopes := map[string]nrm.Scope{}
+		for _, it := range items {
+			if c := nrm.DeadlineCompartment(it.Kind); c != "" && it.OrgID != a.OrgID {
+				sc, ok := scopes[it.CaseID]
+				if !ok {
+					acc, err := s.accessByID(ctx, tx, it.CaseID, a.OrgID)
+					if err != nil {
+						return err
+					}
+					sc = nrm.Readable(a, acc)
+					scopes[it.CaseID] = sc
+				}
+				if !sc.Has(c) {
+					continue
+				}
+			}
+			if it.Due.Before(d.Today) {
+				d.Overdue++
+			} else {
+				d.DueSoon++
+			}
+			if len(d.Items) < 500 {
+				d.Items = append(d.Items, it)
+			}
+		}
+		return nil
+	})
+	return d, err
+}
+
+// maxDue bounds the clocks one organisation's dashboard weighs.
+const maxDue = 10000
