@@ -199,8 +199,8 @@ func (p Profile) RecoveryEnd(decided time.Time) time.Time {
 // ConclusiveEarliestDate is the earliest date of the conclusive-grounds
 // decision, decided being as for RecoveryEnd: decided + ConclusiveEarliest,
 // but never before RecoveryEnd(decided), so that the decision does not cut
-// the recovery period short (CETS 197 Art. 13(1) and (3)); a profile that
-// sets no earliest day still waits for the period's end. It is always
+// the recovery period short (CETS 197 Art. 13(1)); a profile that sets no
+// earliest day still waits for the period's end. It is always
 // found: the bool stays for callers written when it could be false.
 func (p Profile) ConclusiveEarliestDate(decided time.Time) (time.Time, bool) {
 	earliest := p.AddDays(decided, p.ConclusiveEarliest, Calendar)
@@ -309,8 +309,8 @@ func (p Profile) Validate() error {
 		return bad("recovery_days", "must be at least %d days (CETS 197 Art. 13), got %d", MinRecoveryDays, p.RecoveryDays)
 	case p.ConclusiveEarliest < 0:
 		return bad("conclusive_earliest", "must be a positive number of days, or 0 for none; got %d", p.ConclusiveEarliest)
-	// A conclusive decision during the period would end it early (Art.
-	// 13(1) and (3)): no earlier than its end.
+	// A conclusive decision during the period would end it early (as the
+	// Scottish Act s.9(2)(b) does): none before its end (Art. 13(1)).
 	case p.ConclusiveEarliest > 0 && p.ConclusiveEarliest < p.RecoveryDays:
 		return bad("conclusive_earliest", "%d days is before the recovery period ends (recovery_days %d): a conclusive decision comes no earlier than its end (CETS 197 Art. 13)", p.ConclusiveEarliest, p.RecoveryDays)
 	case p.ConclusiveTarget < 0:
