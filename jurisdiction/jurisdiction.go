@@ -8,8 +8,10 @@
 // "uk-england-wales" and "uk-scotland".
 //
 // Dates are civil dates: a time.Time at midnight UTC, as the law counts days.
-// Business days skip Saturdays and Sundays only: public holidays are not
-// known here, so a "working day" deadline may fall a holiday early.
+// Business days skip Saturdays, Sundays and the public holidays the profile
+// lists (Holidays); a profile that lists none counts weekends only, so its
+// "working day" deadlines may fall a holiday early. Calendar days count every
+// day, holidays included.
 package jurisdiction
 
 import (
@@ -34,7 +36,7 @@ import (
 type Counting string
 
 const (
-	Business Counting = "business" // Monday to Friday
+	Business Counting = "business" // Monday to Friday, less the profile's holidays
 	Calendar Counting = "calendar" // every day
 )
 
@@ -47,11 +49,22 @@ const (
 // DefaultID is the id of the default profile, the Council of Europe minimum.
 const DefaultID = "coe-minimum"
 
+// MinRecoveryDays is the shortest recovery and reflection period a profile
+// may set: "at least 30 days" (CETS 197 Art. 13(1)), for every profile,
+// one-step ones included.
+const MinRecoveryDays = 30
+
 // Profile is one jurisdiction's decision steps and clocks.
 //
 // In a profile without a reasonable-grounds step (a one-step formal
 // identification), the clocks that run "from a positive reasonable-grounds
-// decision" run from the authority's acceptance of the referral instead.
+// decision" (the recovery period, the earliest and the target conclusive
+// dates) run from the authority's acceptance of the referral instead: the
+// caller passes that date to RecoveryEnd, ConclusiveEarliestDate and
+// ConclusiveTargetDate. CETS 197 Art. 13(1) gives the period once there are
+// reasonable grounds to believe the person is a victim; a one-step profile
+// has no such decision, so the person gets the period from the moment the
+// authority takes the referral, never later.
 type Profile struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
@@ -65,14 +78,22 @@ type Profile struct {
 	ReasonableGroundsTarget   int      `json:"reasonable_grounds_target"`
 	ReasonableGroundsCounting Counting `json:"reasonable_grounds_counting"`
 	// RecoveryDays is the recovery and reflection period, in calendar days
-	// from a positive reasonable-grounds decision.
+	// from a positive reasonable-grounds decision: at least MinRecoveryDays.
 	RecoveryDays int `json:"recovery_days"`
 	// ConclusiveEarliest is the earliest conclusive-grounds decision, in
-	// calendar days after a positive reasonable-grounds decision (0 = none).
+	// calendar days after a positive reasonable-grounds decision: 0, or at
+	// least RecoveryDays. Whatever it says, no conclusive decision comes
+	// before the recovery period ends (see ConclusiveEarliestDate).
 	ConclusiveEarliest int `json:"conclusive_earliest"`
 	// ConclusiveTarget is the target for the conclusive-grounds decision, in
 	// calendar days after a positive reasonable-grounds decision (0 = none).
 	ConclusiveTarget int `json:"conclusive_target"`
+	// Holidays are the public holidays, as YYYY-MM-DD civil dates, that
+	// Business counting skips besides weekends; sorted when read from a
+	// file. They are the operator's to list: bank holidays differ by nation
+	// and year (in the UK, the Banking and Financial Dealings Act 1971 Sch. 1
+	// and yearly proclamations), so nrm ships none.
+	Holidays []string `json:"holidays,omitempty"`
 	// Source is the legal basis, one line, saying where nrm chose a value the
 	// law does not set.
 	Source string `json:"source"`
@@ -86,15 +107,13 @@ func Civil(t time.Time) time.Time {
 }
 
 // AddDays returns the civil date days after from (before it, for negative
-// days). With Business counting only Monday to Friday count: 5 business days
-// after a Friday is the next Friday, and 1 business day after a Saturday or a
-// Sunday is the Monday. Any other Counting counts calendar days. Adding 0 days
-// returns the civil date of from, even on a weekend.
+// days). With Business counting only Monday to Friday count, less the
+// profile's Holidays: 5 business days after a Friday is the next Friday (or
+// the Monday after it, with one holiday in that week), and 1 business day
+// after a Saturday or a Sunday is the Monday. Any other Counting counts
+// calendar days, holidays included. Adding 0 days returns the civil date of
+// from, even on a weekend or a holiday.
 func (p Profile) AddDays(from time.Time, days int, c Counting) time.Time {
-	return addDays(from, days, c)
-}
-
-func addDays(from time.Time, days int, c Counting) time.Time {
 	d := Civil(from)
 	if c != Business {
 		return d.AddDate(0, 0, days)
@@ -103,23 +122,52 @@ func addDays(from time.Time, days int, c Counting) time.Time {
 	if days < 0 {
 		step, days = -1, -days
 	}
-	// Whole weeks first, from a weekday, where a week of 5 business days is
-	// 7 calendar days; then day by day.
-	for days > 0 && isWeekend(d) {
-		d = d.AddDate(0, 0, step)
-		if !isWeekend(d) {
-			days--
-		}
-	}
-	d = d.AddDate(0, 0, 7*step*(days/5))
-	days %= 5
+	off := p.holidaySet()
 	for days > 0 {
+		// Whole weeks at once from a weekday: any 7 days hold 5 weekdays,
+		// of which the holidays among them do not count.
+		if weeks := days / 5; weeks > 0 && !isWeekend(d) {
+			next := d.AddDate(0, 0, 7*step*weeks)
+			days -= 5*weeks - countWeekdayHolidays(off, d, next)
+			d = next
+			continue
+		}
 		d = d.AddDate(0, 0, step)
-		if !isWeekend(d) {
+		if !isWeekend(d) && !off[d.Format(time.DateOnly)] {
 			days--
 		}
 	}
 	return d
+}
+
+// holidaySet is the profile's Holidays as a set; nil without any.
+func (p Profile) holidaySet() map[string]bool {
+	if len(p.Holidays) == 0 {
+		return nil
+	}
+	set := make(map[string]bool, len(p.Holidays))
+	for _, h := range p.Holidays {
+		set[h] = true
+	}
+	return set
+}
+
+// countWeekdayHolidays counts the holidays on a weekday after from, up to
+// and including to (to may come before from, counting backwards).
+func countWeekdayHolidays(off map[string]bool, from, to time.Time) int {
+	lo, hi := from.Format(time.DateOnly), to.Format(time.DateOnly)
+	n := 0
+	for h := range off {
+		// YYYY-MM-DD sorts as the dates do.
+		in := lo < h && h <= hi
+		if hi < lo {
+			in = hi <= h && h < lo
+		}
+		if d, err := time.Parse(time.DateOnly, h); in && err == nil && !isWeekend(d) {
+			n++
+		}
+	}
+	return n
 }
 
 func isWeekend(t time.Time) bool {
@@ -137,37 +185,44 @@ func (p Profile) ReasonableGroundsDue(accepted time.Time) (time.Time, bool) {
 	if !p.HasStep(ReasonableGrounds) {
 		return time.Time{}, false
 	}
-	return addDays(accepted, p.ReasonableGroundsTarget, p.ReasonableGroundsCounting), true
+	return p.AddDays(accepted, p.ReasonableGroundsTarget, p.ReasonableGroundsCounting), true
 }
 
-// RecoveryEnd is the date the recovery and reflection period ends, for a
-// positive reasonable-grounds decision on that date: decided + RecoveryDays.
+// RecoveryEnd is the date the recovery and reflection period ends, in
+// calendar days (CETS 197 Art. 13(1)): decided + RecoveryDays, where decided
+// is the date of the positive reasonable-grounds decision or, in a one-step
+// profile, of the authority's acceptance of the referral.
 func (p Profile) RecoveryEnd(decided time.Time) time.Time {
-	return addDays(decided, p.RecoveryDays, Calendar)
+	return p.AddDays(decided, p.RecoveryDays, Calendar)
 }
 
 // ConclusiveEarliestDate is the earliest date of the conclusive-grounds
-// decision after a positive reasonable-grounds decision on that date; false
-// when the profile sets none.
+// decision, decided being as for RecoveryEnd: decided + ConclusiveEarliest,
+// but never before RecoveryEnd(decided), so that the decision does not cut
+// the recovery period short (CETS 197 Art. 13(1)); a profile that sets no
+// earliest day still waits for the period's end. It is always
+// found: the bool stays for callers written when it could be false.
 func (p Profile) ConclusiveEarliestDate(decided time.Time) (time.Time, bool) {
-	if p.ConclusiveEarliest <= 0 {
-		return time.Time{}, false
+	earliest := p.AddDays(decided, p.ConclusiveEarliest, Calendar)
+	if end := p.RecoveryEnd(decided); earliest.Before(end) {
+		earliest = end
 	}
-	return addDays(decided, p.ConclusiveEarliest, Calendar), true
+	return earliest, true
 }
 
-// ConclusiveTargetDate is the target date of the conclusive-grounds decision
-// after a positive reasonable-grounds decision on that date; false when the
-// profile sets none.
+// ConclusiveTargetDate is the target date of the conclusive-grounds
+// decision, decided being as for RecoveryEnd; false when the profile sets
+// none.
 func (p Profile) ConclusiveTargetDate(decided time.Time) (time.Time, bool) {
 	if p.ConclusiveTarget <= 0 {
 		return time.Time{}, false
 	}
-	return addDays(decided, p.ConclusiveTarget, Calendar), true
+	return p.AddDays(decided, p.ConclusiveTarget, Calendar), true
 }
 
 func (p Profile) clone() Profile {
 	p.Steps = slices.Clone(p.Steps)
+	p.Holidays = slices.Clone(p.Holidays)
 	return p
 }
 
@@ -196,9 +251,12 @@ var idRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // Validate checks a profile: an id of lower-case words joined by '-', a name
 // and a one-line source; known steps, in order, ending with the conclusive
 // decision; a positive reasonable-grounds target with a known counting when
-// there is a reasonable-grounds step (and none without one); positive
-// recovery days; conclusive days not negative, the target not before the
-// earliest date. The error is a *ValidationError naming the field.
+// there is a reasonable-grounds step (and none without one); a recovery
+// period of at least MinRecoveryDays; conclusive days not negative, the
+// earliest (when set) and the target (when set) not before the recovery
+// period ends, the target not before the earliest; holidays that are real
+// YYYY-MM-DD dates, each once, in any order (a profile read from a file has
+// them sorted). The error is a *ValidationError naming the field.
 func (p Profile) Validate() error {
 	bad := func(field, format string, args ...any) error {
 		return &ValidationError{Field: field, Problem: fmt.Sprintf(format, args...)}
@@ -246,14 +304,35 @@ func (p Profile) Validate() error {
 		}
 	}
 	switch {
-	case p.RecoveryDays <= 0:
-		return bad("recovery_days", "must be a positive number of days, got %d", p.RecoveryDays)
+	// CETS 197 Art. 13(1): "at least 30 days", whatever the steps.
+	case p.RecoveryDays < MinRecoveryDays:
+		return bad("recovery_days", "must be at least %d days (CETS 197 Art. 13), got %d", MinRecoveryDays, p.RecoveryDays)
 	case p.ConclusiveEarliest < 0:
 		return bad("conclusive_earliest", "must be a positive number of days, or 0 for none; got %d", p.ConclusiveEarliest)
+	// A conclusive decision during the period would end it early (as the
+	// Scottish Act s.9(2)(b) does): none before its end (Art. 13(1)).
+	case p.ConclusiveEarliest > 0 && p.ConclusiveEarliest < p.RecoveryDays:
+		return bad("conclusive_earliest", "%d days is before the recovery period ends (recovery_days %d): a conclusive decision comes no earlier than its end (CETS 197 Art. 13)", p.ConclusiveEarliest, p.RecoveryDays)
 	case p.ConclusiveTarget < 0:
 		return bad("conclusive_target", "must be a positive number of days, or 0 for none; got %d", p.ConclusiveTarget)
 	case p.ConclusiveTarget > 0 && p.ConclusiveTarget < p.ConclusiveEarliest:
 		return bad("conclusive_target", "%d days is before conclusive_earliest (%d days)", p.ConclusiveTarget, p.ConclusiveEarliest)
+	case p.ConclusiveTarget > 0 && p.ConclusiveTarget < p.RecoveryDays:
+		return bad("conclusive_target", "%d days is before the recovery period ends (recovery_days %d), when the decision may come at the earliest", p.ConclusiveTarget, p.RecoveryDays)
+	}
+	seen := make(map[string]int, len(p.Holidays))
+	for i, h := range p.Holidays {
+		field := fmt.Sprintf("holidays[%d]", i)
+		// time.Parse refuses days past a month's end (2027-02-29); the
+		// round trip refuses what it would otherwise read loosely.
+		d, err := time.Parse(time.DateOnly, h)
+		if err != nil || d.Format(time.DateOnly) != h {
+			return bad(field, "%q is not a date YYYY-MM-DD", h)
+		}
+		if j, dup := seen[h]; dup {
+			return bad(field, "%s is listed twice (also holidays[%d])", h, j)
+		}
+		seen[h] = i
 	}
 	return nil
 }
@@ -295,6 +374,8 @@ func decode(data []byte, file string) (Profile, error) {
 		}
 		return Profile{}, err
 	}
+	// After Validate, so that holidays[i] in an error is the file's i.
+	slices.Sort(p.Holidays)
 	return p, nil
 }
 

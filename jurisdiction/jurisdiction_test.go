@@ -69,15 +69,15 @@ func TestAddDays(t *testing.T) {
 	}
 }
 
-// naive counts business days one by one.
-func naive(from time.Time, days int) time.Time {
+// naive counts business days one by one, skipping weekends and holidays.
+func naive(from time.Time, days int, holidays []string) time.Time {
 	step := 1
 	if days < 0 {
 		step, days = -1, -days
 	}
 	for days > 0 {
 		from = from.AddDate(0, 0, step)
-		if !isWeekend(from) {
+		if !isWeekend(from) && !slices.Contains(holidays, from.Format(time.DateOnly)) {
 			days--
 		}
 	}
@@ -85,16 +85,84 @@ func naive(from time.Time, days int) time.Time {
 }
 
 func TestAddBusinessDaysMatchesCounting(t *testing.T) {
-	start := MustDate(t, "2026-12-21")
-	for i := range 14 {
-		from := start.AddDate(0, 0, i)
-		for days := -40; days <= 40; days++ {
-			if got, want := addDays(from, days, Business), naive(from, days); !got.Equal(want) {
-				t.Errorf("%s (%s) %+d business = %s, want %s", from.Format(time.DateOnly), from.Weekday(), days,
-					got.Format(time.DateOnly), want.Format(time.DateOnly))
-			}
-		}
+	profiles := map[string]Profile{
+		"weekends only": {},
+		// England and Wales bank holidays around the 2026 year end, a run
+		// of holidays on three weekdays in a row, one on a Saturday (it
+		// changes nothing), and one far off, after the whole weeks.
+		"with holidays": {Holidays: []string{"2026-12-25", "2026-12-28", "2027-01-01", "2027-01-13",
+			"2027-01-14", "2027-01-15", "2027-01-16", "2026-11-27", "2027-02-01"}},
 	}
+	start := MustDate(t, "2026-12-21")
+	for name, p := range profiles {
+		t.Run(name, func(t *testing.T) {
+			for i := range 14 {
+				from := start.AddDate(0, 0, i)
+				for days := -40; days <= 40; days++ {
+					if got, want := p.AddDays(from, days, Business), naive(from, days, p.Holidays); !got.Equal(want) {
+						t.Errorf("%s (%s) %+d business = %s, want %s", from.Format(time.DateOnly), from.Weekday(), days,
+							got.Format(time.DateOnly), want.Format(time.DateOnly))
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestHolidays(t *testing.T) {
+	plain, _ := Get("uk-england-wales")
+	ew := plain
+	ew.Holidays = []string{"2026-12-02", "2026-12-25", "2026-12-28", "2027-04-02", "2027-04-05"}
+	cases := []struct {
+		name, accepted string
+		// 5 working days on, the reasonable-grounds target, without and
+		// with the holidays.
+		without, with string
+	}{
+		// Monday 30 Nov: Tue 1, (Wed 2), Thu 3, Fri 4, Mon 7, Tue 8.
+		{"a holiday in the week lands one day later", "2026-11-30", "2026-12-07", "2026-12-08"},
+		// Wednesday 23 Dec: Thu 24, (Fri 25), weekend, (Mon 28), Tue 29,
+		// Wed 30, Thu 31, Fri 1 Jan.
+		{"a weekend between two holidays", "2026-12-23", "2026-12-30", "2027-01-01"},
+		// Thursday 1 April 2027: (Good Friday), weekend, (Easter Monday),
+		// Tuesday to Friday, the Monday after.
+		{"Easter: a holiday, a weekend and a holiday", "2027-04-01", "2027-04-08", "2027-04-12"},
+		{"no holiday in reach", "2027-01-04", "2027-01-11", "2027-01-11"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			from := MustDate(t, tc.accepted)
+			for _, c := range []struct {
+				p    Profile
+				want string
+			}{{plain, tc.without}, {ew, tc.with}} {
+				got, ok := c.p.ReasonableGroundsDue(from)
+				if want := MustDate(t, c.want); !ok || !got.Equal(want) {
+					t.Errorf("accepted %s, holidays %v: RG due %s (%s), want %s", tc.accepted, c.p.Holidays,
+						got.Format(time.DateOnly), got.Weekday(), c.want)
+				}
+			}
+		})
+	}
+	t.Run("calendar counting ignores holidays", func(t *testing.T) {
+		from := MustDate(t, "2026-12-18")
+		if got, want := ew.AddDays(from, 10, Calendar), MustDate(t, "2026-12-28"); !got.Equal(want) {
+			t.Errorf("10 calendar days: %s, want %s", got.Format(time.DateOnly), want.Format(time.DateOnly))
+		}
+		if got, want := ew.RecoveryEnd(from), MustDate(t, "2027-01-17"); !got.Equal(want) {
+			t.Errorf("recovery ends %s, want %s (30 calendar days, holidays included)", got.Format(time.DateOnly), want.Format(time.DateOnly))
+		}
+		coe := Default()
+		coe.Holidays = ew.Holidays
+		if got, _ := coe.ReasonableGroundsDue(from); !got.Equal(MustDate(t, "2026-12-28")) {
+			t.Errorf("CoE RG due %s, want 2026-12-28 (10 calendar days, a holiday)", got.Format(time.DateOnly))
+		}
+	})
+	t.Run("zero days on a holiday stays", func(t *testing.T) {
+		if got := ew.AddDays(MustDate(t, "2026-12-25"), 0, Business); !got.Equal(MustDate(t, "2026-12-25")) {
+			t.Errorf("got %s", got.Format(time.DateOnly))
+		}
+	})
 }
 
 func TestAddDaysUsesTheCivilDate(t *testing.T) {
@@ -187,6 +255,23 @@ func TestClocks(t *testing.T) {
 	if cg, ok := ew.ConclusiveEarliestDate(rg); !ok || !cg.Equal(MustDate(t, "2027-01-03")) {
 		t.Errorf("CG earliest %v %v, want 2027-01-03", cg, ok)
 	}
+	// Without an earliest day of its own, the end of the recovery period is
+	// the earliest; with a later one, that one.
+	none, later := ew, ew
+	none.ConclusiveEarliest, later.ConclusiveEarliest = 0, 45
+	if cg, ok := none.ConclusiveEarliestDate(rg); !ok || !cg.Equal(MustDate(t, "2027-01-03")) {
+		t.Errorf("CG earliest without conclusive_earliest %v %v, want the recovery end 2027-01-03", cg, ok)
+	}
+	if cg, ok := later.ConclusiveEarliestDate(rg); !ok || !cg.Equal(MustDate(t, "2027-01-18")) {
+		t.Errorf("CG earliest at 45 days %v %v, want 2027-01-18", cg, ok)
+	}
+	// A profile value that was never validated still never lets the
+	// decision cut the period short.
+	early := ew
+	early.ConclusiveEarliest = 10
+	if cg, _ := early.ConclusiveEarliestDate(rg); !cg.Equal(MustDate(t, "2027-01-03")) {
+		t.Errorf("CG earliest at 10 days %v, want the recovery end 2027-01-03", cg)
+	}
 	if _, ok := ew.ConclusiveTargetDate(rg); ok {
 		t.Error("a CG target date without a target")
 	}
@@ -198,9 +283,16 @@ func TestClocks(t *testing.T) {
 	if due, _ := coe.ReasonableGroundsDue(accepted); !due.Equal(MustDate(t, "2026-12-07")) {
 		t.Errorf("CoE RG due %v, want 2026-12-07 (10 calendar days)", due)
 	}
+	// A one-step profile's clocks run from the acceptance of the referral.
 	one := Profile{ID: "one-step", Steps: []string{ConclusiveGrounds}, RecoveryDays: 30, ConclusiveTarget: 60}
 	if _, ok := one.ReasonableGroundsDue(accepted); ok {
 		t.Error("a one-step profile has an RG due date")
+	}
+	if end := one.RecoveryEnd(accepted); !end.Equal(MustDate(t, "2026-12-27")) {
+		t.Errorf("one-step recovery ends %v, want 2026-12-27", end)
+	}
+	if cg, ok := one.ConclusiveEarliestDate(accepted); !ok || !cg.Equal(MustDate(t, "2026-12-27")) {
+		t.Errorf("one-step CG earliest %v %v, want the recovery end 2026-12-27", cg, ok)
 	}
 	if due, ok := one.ConclusiveTargetDate(accepted); !ok || !due.Equal(MustDate(t, "2027-01-26")) {
 		t.Errorf("one-step CG target %v %v, want 2027-01-26", due, ok)
@@ -276,8 +368,14 @@ func TestLoadDirBadProfile(t *testing.T) {
 		field  string
 		words  string
 	}{
-		{"zero recovery days", func(m map[string]any) { m["recovery_days"] = 0 }, "", "recovery_days", "positive"},
-		{"missing recovery days", func(m map[string]any) { delete(m, "recovery_days") }, "", "recovery_days", "positive"},
+		{"zero recovery days", func(m map[string]any) { m["recovery_days"] = 0 }, "", "recovery_days", "at least 30 days (CETS 197 Art. 13), got 0"},
+		{"missing recovery days", func(m map[string]any) { delete(m, "recovery_days") }, "", "recovery_days", "at least 30"},
+		{"29 recovery days", func(m map[string]any) { m["recovery_days"], m["conclusive_earliest"] = 29, 29 }, "", "recovery_days", "got 29"},
+		{"CG earliest before the recovery end", func(m map[string]any) { m["conclusive_earliest"] = 44 }, "", "conclusive_earliest", "recovery period ends"},
+		{"bad holiday", func(m map[string]any) { m["holidays"] = []string{"2026-12-25", "2026-12-32"} }, "", "holidays[1]", `"2026-12-32"`},
+		// Named by its place in the file, although the list is sorted after.
+		{"duplicate holiday out of order", func(m map[string]any) { m["holidays"] = []string{"2026-12-28", "2026-12-25", "2026-12-28"} }, "", "holidays[2]", "twice"},
+		{"holiday not a string", func(m map[string]any) { m["holidays"] = []any{20261225} }, "", "holidays", "wrong type"},
 		{"negative RG target", func(m map[string]any) { m["reasonable_grounds_target"] = -5 }, "", "reasonable_grounds_target", "positive"},
 		{"unknown counting", func(m map[string]any) { m["reasonable_grounds_counting"] = "weekly" }, "", "reasonable_grounds_counting", `"weekly"`},
 		{"missing counting", func(m map[string]any) { delete(m, "reasonable_grounds_counting") }, "", "reasonable_grounds_counting", "unknown counting"},
@@ -337,5 +435,101 @@ func TestLoadDirDuplicateID(t *testing.T) {
 	var ve *ValidationError
 	if !errors.As(err, &ve) || ve.File != second || ve.Field != "id" || !strings.Contains(err.Error(), "a.json") {
 		t.Errorf("duplicate id: %v", err)
+	}
+}
+
+func TestValidateClocks(t *testing.T) {
+	two := func(recovery, earliest, target int) Profile {
+		return Profile{ID: "test", Name: "Test", Source: "A test act, s.1", Steps: []string{ReasonableGrounds, ConclusiveGrounds},
+			ReasonableGroundsTarget: 5, ReasonableGroundsCounting: Business,
+			RecoveryDays: recovery, ConclusiveEarliest: earliest, ConclusiveTarget: target}
+	}
+	one := func(recovery, earliest, target int) Profile {
+		p := two(recovery, earliest, target)
+		p.Steps, p.ReasonableGroundsTarget, p.ReasonableGroundsCounting = []string{ConclusiveGrounds}, 0, ""
+		return p
+	}
+	holidays := func(hs ...string) Profile {
+		p := two(30, 30, 0)
+		p.Holidays = hs
+		return p
+	}
+	cases := []struct {
+		name  string
+		p     Profile
+		field string // empty: accepted
+		words string
+	}{
+		{"recovery_days 29 is refused", two(29, 0, 0), "recovery_days", "at least 30 days (CETS 197 Art. 13), got 29"},
+		{"recovery_days 30 is accepted", two(30, 30, 0), "", ""},
+		{"recovery_days 30 without conclusive_earliest is accepted", two(30, 0, 0), "", ""},
+		{"recovery_days 90 is accepted", two(90, 90, 120), "", ""},
+		{"one-step recovery_days 20 is refused", one(20, 0, 60), "recovery_days", "got 20"},
+		{"one-step recovery_days 30 is accepted", one(30, 0, 60), "", ""},
+		{"negative recovery_days is refused", two(-30, 0, 0), "recovery_days", "at least 30"},
+		{"conclusive_earliest 10 with recovery 30 is refused", two(30, 10, 0), "conclusive_earliest", "before the recovery period ends"},
+		{"conclusive_earliest 29 with recovery 30 is refused", two(30, 29, 0), "conclusive_earliest", "recovery_days 30"},
+		{"conclusive_earliest 45 with recovery 30 is accepted", two(30, 45, 0), "", ""},
+		{"one-step conclusive_earliest 10 is refused", one(30, 10, 0), "conclusive_earliest", "before the recovery period ends"},
+		{"conclusive_target before the recovery end is refused", two(30, 0, 20), "conclusive_target", "before the recovery period ends"},
+		{"conclusive_target before conclusive_earliest is refused", two(30, 60, 40), "conclusive_target", "before conclusive_earliest"},
+		{"holidays in any order are accepted", holidays("2026-12-28", "2026-12-25"), "", ""},
+		{"a holiday past the month's end is refused", holidays("2026-12-25", "2027-02-29"), "holidays[1]", `"2027-02-29" is not a date`},
+		{"a holiday in another format is refused", holidays("25/12/2026"), "holidays[0]", "YYYY-MM-DD"},
+		{"a holiday without leading zeros is refused", holidays("2026-12-25", "2027-1-1"), "holidays[1]", "not a date"},
+		{"a holiday with a time is refused", holidays("2026-12-25T00:00:00Z"), "holidays[0]", "not a date"},
+		{"an empty holiday is refused", holidays(""), "holidays[0]", "not a date"},
+		{"a holiday twice is refused", holidays("2026-12-25", "2026-12-28", "2026-12-25"), "holidays[2]", "twice (also holidays[0])"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.p.Validate()
+			if tc.field == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("error %v is not a *ValidationError", err)
+			}
+			if ve.Field != tc.field || !strings.Contains(ve.Problem, tc.words) {
+				t.Errorf("field %q problem %q, want field %q and %q", ve.Field, ve.Problem, tc.field, tc.words)
+			}
+		})
+	}
+}
+
+// The built-in UK file takes a list of bank holidays as it stands: an
+// operator copies it under a new id and adds them.
+func TestUKProfileTakesHolidays(t *testing.T) {
+	data, err := embedded.ReadFile("profiles/uk-england-wales.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["id"] = "uk-england-wales-2026"
+	m["holidays"] = []string{"2026-12-28", "2026-12-25", "2027-01-01"}
+	dir := t.TempDir()
+	writeProfile(t, dir, "uk-england-wales-2026.json", m)
+	ps, err := LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 1 || !slices.Equal(ps[0].Holidays, []string{"2026-12-25", "2026-12-28", "2027-01-01"}) {
+		t.Fatalf("loaded %+v, want the holidays sorted", ps)
+	}
+	// Wednesday 23 December 2026: Thu 24, Tue 29, Wed 30, Thu 31, Mon 4.
+	if due, _ := ps[0].ReasonableGroundsDue(MustDate(t, "2026-12-23")); !due.Equal(MustDate(t, "2027-01-04")) {
+		t.Errorf("RG due %s, want 2027-01-04", due.Format(time.DateOnly))
+	}
+	for _, p := range Builtin() {
+		if len(p.Holidays) != 0 {
+			t.Errorf("built-in %s lists holidays %v: nrm ships none", p.ID, p.Holidays)
+		}
 	}
 }

@@ -199,9 +199,18 @@ func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
 // profile (--jurisdiction or NRM_JURISDICTION; default coe-minimum), extra
 // profiles from DATA/profiles/*.json, extra indicator sets from
 // DATA/indicators/*.csv.
+//
+// A profile file that breaks a rule (a recovery period under 30 days, CETS
+// 197 Art. 13, among them) stops every command at start with exit status 2,
+// naming the file and the field: nrm does not run on clocks the law forbids,
+// not even those of a profile nobody has chosen yet.
 func domainConfig(c common) (service.Config, error) {
 	var cfg service.Config
 	extra, err := jurisdiction.LoadDir(filepath.Join(c.data, "profiles"))
+	var ve *jurisdiction.ValidationError
+	if errors.As(err, &ve) {
+		return cfg, usagef("jurisdiction profile %s", ve)
+	}
 	if err != nil {
 		return cfg, fmt.Errorf("jurisdiction profiles: %w", err)
 	}
