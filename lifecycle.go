@@ -157,7 +157,11 @@ func ParseScope(field string, names []string) (Scope, error) {
 }
 
 // Consent purposes.
-var ConsentPurposes = []string{"referral", "assistance", "information-sharing", "legal-proceedings", "return"}
+var ConsentPurposes = []string{PurposeReferral, "assistance", "information-sharing", "legal-proceedings", "return"}
+
+// PurposeReferral is the purpose of the consent a referral within the
+// country rests on.
+const PurposeReferral = "referral"
 
 // ConsentInput is an informed consent as given.
 type ConsentInput struct {

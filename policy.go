@@ -87,7 +87,8 @@ const (
 	ActCaseErase     Action = "case.erase"
 	ActOrgManage     Action = "org.manage"  // own organisation's settings
 	ActUserManage    Action = "user.manage" // own organisation's users
-	ActAuditRead     Action = "audit.read"
+	ActAuditRead     Action = "audit.read"     // the entries of the auditor's own organisation
+	ActAuditReadAll  Action = "audit.read.all" // every entry of the instance
 	ActFlagsOverview Action = "flags.overview" // every duplicate flag, without case data
 
 	// The case lifecycle.
@@ -135,7 +136,9 @@ var rules = map[Action]rule{
 	ActOrgManage:     {roles: []Role{RoleAdmin}},
 	ActUserManage:    {roles: []Role{RoleAdmin}},
 	ActAuditRead:     {roles: []Role{RoleAuditor}},
-	ActFlagsOverview: {roles: []Role{RoleCoordinator}},
+	// The instance-wide views are the national co-ordinator's: a
+	// coordinator of another kind of organisation sees its own cases only.
+	ActFlagsOverview: {roles: []Role{RoleCoordinator}, orgKinds: []OrgKind{KindCoordinator}},
 
 	ActScreen: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleDecisionMaker},
 		relations: involved, compartment: Identity},
@@ -154,7 +157,10 @@ var rules = map[Action]rule{
 		relations: []Relation{RelOwner}},
 	ActNotify:       {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement}},
 	ActDeadlines:    {roles: caseRoles},
-	ActDeadlinesAll: {roles: []Role{RoleCoordinator}},
+	ActDeadlinesAll: {roles: []Role{RoleCoordinator}, orgKinds: []OrgKind{KindCoordinator}},
+	// An auditor of a coordinator or ombudsman organisation reads the whole
+	// log; any other auditor, their own organisation's entries (ActAuditRead).
+	ActAuditReadAll: {roles: []Role{RoleAuditor}, orgKinds: []OrgKind{KindCoordinator, KindOmbudsman}},
 }
 
 // Actions lists every action the policy knows.

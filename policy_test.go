@@ -45,8 +45,11 @@ func expectedGrants() []grant {
 	g = append(g, grant{nrm.RoleAdmin, nrm.ActCaseErase, nrm.RelOwner, "", ""})
 	for _, rel := range nrm.Relations {
 		g = append(g, grant{nrm.RoleAdmin, nrm.ActOrgManage, rel, "", ""}, grant{nrm.RoleAdmin, nrm.ActUserManage, rel, "", ""},
-			grant{nrm.RoleAuditor, nrm.ActAuditRead, rel, "", ""}, grant{nrm.RoleCoordinator, nrm.ActFlagsOverview, rel, "", ""},
-			grant{nrm.RoleCoordinator, nrm.ActDeadlinesAll, rel, "", ""})
+			grant{nrm.RoleAuditor, nrm.ActAuditRead, rel, "", ""},
+			grant{nrm.RoleAuditor, nrm.ActAuditReadAll, rel, "", nrm.KindCoordinator},
+			grant{nrm.RoleAuditor, nrm.ActAuditReadAll, rel, "", nrm.KindOmbudsman},
+			grant{nrm.RoleCoordinator, nrm.ActFlagsOverview, rel, "", nrm.KindCoordinator},
+			grant{nrm.RoleCoordinator, nrm.ActDeadlinesAll, rel, "", nrm.KindCoordinator})
 		for _, r := range caseRoles {
 			g = append(g, grant{r, nrm.ActDeadlines, rel, "", ""})
 		}

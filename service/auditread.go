@@ -29,14 +29,23 @@ func (s *Service) Checkpoint(ctx context.Context) ([]byte, error) {
 
 // AuditEntries lists audit entries for an auditor; the listing is itself audited.
 func (s *Service) AuditEntries(ctx context.Context, f nrm.AuditFilter) ([]nrm.AuditRecord, error) {
-	if _, err := s.allow(ctx, nrm.ActAuditRead); err != nil {
+	a, err := s.allow(ctx, nrm.ActAuditRead)
+	if err != nil {
 		return nil, err
+	}
+	if !nrm.Can(a, nrm.ActAuditReadAll, nrm.Access{Relation: nrm.RelNone}) {
+		if f.ActorOrg != "" && f.ActorOrg != a.OrgID {
+			err := s.deny(ctx, a, nrm.ActAuditReadAll, "", nrm.Forbidden("you audit your own organisation's entries only"))
+			s.recordDenial(ctx, err)
+			return nil, err
+		}
+		f.ActorOrg = a.OrgID
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
 		return nil, nrm.Invalid("to", "ends before it starts")
 	}
 	var out []nrm.AuditRecord
-	err := s.read(ctx, func(tx Tx) error {
+	err = s.read(ctx, func(tx Tx) error {
 		entries, err := tx.AuditEntries(ctx, f)
 		for _, e := range entries {
 			out = append(out, nrm.AuditRecord{Seq: e.Seq, Time: e.Time, RequestID: e.RequestID, Actor: e.Actor,

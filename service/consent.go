@@ -20,9 +20,19 @@ func (s *Service) RecordConsent(ctx context.Context, caseID string, in nrm.Conse
 		return c, err
 	}
 	err = s.write(ctx, func(tx Tx) error {
-		rec, _, err := s.caseFor(ctx, tx, a, caseID, nrm.ActConsentRecord)
+		f, err := s.openFile(ctx, tx, a, caseID, nrm.ActConsentRecord)
 		if err != nil {
 			return err
+		}
+		rec := f.rec
+		// A partner records a consent for someone else only within what it
+		// may read itself: it cannot pass on more than it holds.
+		if wider := c.Scope &^ f.shareable(); wider != 0 {
+			return nrm.Invalid("scope", "wider than what your organisation holds of this case (%s): it cannot pass on %s",
+				scopeNames(f.shareable()), scopeNames(wider))
+		}
+		if c.RecipientOrg == a.OrgID {
+			return nrm.Invalid("recipient_org", "your own organisation: a consent is to share the file with someone else")
 		}
 		if !c.GivenOn.IsZero() && c.GivenOn.Before(rec.Encounter.Date) {
 			return nrm.Invalid("given_on", "before the encounter (%s)", rec.Encounter.Date)
@@ -76,7 +86,8 @@ func (s *Service) WithdrawConsent(ctx context.Context, consentID string) (nrm.Co
 		if err != nil {
 			return err
 		}
-		if _, _, err := s.caseFor(ctx, tx, a, c.CaseID, nrm.ActConsentRecord); err != nil {
+		f, err := s.openFile(ctx, tx, a, c.CaseID, nrm.ActConsentRecord)
+		if err != nil {
 			if nrm.ErrorCode(err) == nrm.CodeNotFound {
 				return nrm.NotFound("consent")
 			}
@@ -92,10 +103,13 @@ func (s *Service) WithdrawConsent(ctx context.Context, consentID string) (nrm.Co
 		if err := tx.ClearDeadline(ctx, c.CaseID, nrm.DeadlineConsentExpiry, c.ID); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, c.CaseID, "consent", "", nrm.DateOf(tx.Time()), "consent withdrawn: access resting on it ended", c.ID); err != nil {
+		if err := f.event("consent", "", f.today(), "consent withdrawn: access resting on it ended", c.ID); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, s.entry(ctx, "consent.withdraw", "case/"+c.CaseID, outcomeOK, "consent "+c.ID))
+		if err := s.withdrawFromNRM(f, c); err != nil {
+			return err
+		}
+		return f.audit("consent.withdraw", "consent "+c.ID)
 	})
 	return c, err
 }
@@ -116,3 +130,45 @@ func (s *Service) Consents(ctx context.Context, caseID string) ([]nrm.Consent, e
 	})
 	return out, err
 }
+
+// withdrawFromNRM ends the identification track when the consent withdrawn
+// was the one an accepted NRM referral rests on: the person has withdrawn
+// from the NRM. Its clocks stop and the case closes as withdrew-from-nrm;
+// the competent authority keeps the record of its own decisions
+// (nrm.AccessOf: Decided), never the rest of the file.
+func (s *Service) withdrawFromNRM(f *caseFile, c nrm.Consent) error {
+	if f.rec.Child || f.rec.State == nrm.StateClosed {
+		return nil // a child's referral rests on no consent
+	}
+	refs, err := f.tx.Referrals(f.ctx, f.rec.ID)
+	if err != nil {
+		return err
+	}
+	nrmReferral := false
+	for _, r := range refs {
+		if r.NRM && r.ConsentID == c.ID && r.Status == nrm.ReferralAccepted {
+			nrmReferral = true
+		}
+	}
+	if !nrmReferral {
+		return nil
+	}
+	for _, k := range identificationClocks {
+		if err := f.tx.ClearDeadline(f.ctx, f.rec.ID, k, ""); err != nil {
+			return err
+		}
+	}
+	cs := f.rec.Case
+	cs.ClosedReason, cs.ClosedOn = nrm.CloseWithdrewFromNRM, f.today()
+	if err := f.tx.ClearDeadlines(f.ctx, cs.ID); err != nil {
+		return err
+	}
+	if err := s.changeState(f.ctx, f.tx, &cs, nrm.StateClosed, f.today(), "the person withdrew from the NRM"); err != nil {
+		return err
+	}
+	f.rec.Case = cs
+	return f.audit("case.close", nrm.CloseWithdrewFromNRM)
+}
+
+// identificationClocks are the clocks of the identification track.
+var identificationClocks = []string{nrm.DeadlineRG, nrm.DeadlineRecoveryEnd, nrm.DeadlineCG}

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/nrmproject/nrm"
@@ -12,8 +11,8 @@ import (
 // CloseCase closes a case with a structured reason; its clocks stop.
 func (s *Service) CloseCase(ctx context.Context, caseID string, in nrm.CloseInput) (nrm.State, error) {
 	reason := strings.TrimSpace(in.Reason)
-	if !slices.Contains(nrm.CloseReasons, reason) {
-		return "", nrm.Invalid("reason", "one of: %s", strings.Join(nrm.CloseReasons, ", "))
+	if err := nrm.CheckClosure(nrm.StateEncountered, reason); nrm.ErrorCode(err) == nrm.CodeInvalid {
+		return "", err
 	}
 	note, err := nrm.Text("note", in.Note, 5000)
 	if err != nil {
@@ -33,8 +32,8 @@ func (s *Service) CloseCase(ctx context.Context, caseID string, in nrm.CloseInpu
 			return err
 		}
 		c := rec.Case
-		if c.State == nrm.StateClosed {
-			return nrm.ErrTransition(c.State, nrm.StepClose)
+		if err := nrm.CheckClosure(c.State, reason); err != nil {
+			return err
 		}
 		if on.IsZero() {
 			on = nrm.DateOf(tx.Time())

@@ -82,6 +82,11 @@ func (s *Service) Screen(ctx context.Context, caseID string, in ScreeningInput) 
 		if err != nil {
 			return err
 		}
+		// A child, or a person presumed one, is screened with a child set:
+		// the adult sets require means (coercion), which a child's do not.
+		if rec.Child && set.Population != screening.Child {
+			return nrm.Invalid("indicator_set", "%s is for adults; this is a child's case (or a person presumed a child): use a child indicator set", set.Name)
+		}
 		z, err := s.personSealer(rec)
 		if err != nil {
 			return err
@@ -179,8 +184,18 @@ func (s *Service) nrmAccepted(ctx context.Context, tx Tx, c *nrm.Case, today nrm
 		}
 		return s.changeState(ctx, tx, c, nrm.StateAwaitingReasonableGrounds, today, "the competent authority has the referral")
 	}
-	// A one-step profile: the formal identification is the only decision.
-	return s.changeState(ctx, tx, c, nrm.StateAwaitingConclusiveGrounds, today, "the competent authority has the referral")
+	// A one-step profile: the formal identification is the only decision,
+	// and the recovery period runs from the acceptance (CETS 197 Art. 13:
+	// every person with reasonable grounds gets one, whatever the steps).
+	if err := tx.SetDeadline(ctx, nrm.Deadline{CaseID: c.ID, Kind: nrm.DeadlineRecoveryEnd, Due: nrm.DateOf(p.RecoveryEnd(today.Time()))}); err != nil {
+		return err
+	}
+	if due, ok := p.ConclusiveTargetDate(today.Time()); ok {
+		if err := tx.SetDeadline(ctx, nrm.Deadline{CaseID: c.ID, Kind: nrm.DeadlineCG, Due: nrm.DateOf(due)}); err != nil {
+			return err
+		}
+	}
+	return s.changeState(ctx, tx, c, nrm.StateRecoveryPeriod, today, "the competent authority has the referral: the recovery period runs")
 }
 
 // Decide records a reasonable-grounds or conclusive-grounds decision. Only a
@@ -241,13 +256,25 @@ func (s *Service) Decide(ctx context.Context, caseID string, in nrm.DecisionInpu
 			if c.State != nrm.StateRecoveryPeriod && c.State != nrm.StateAwaitingConclusiveGrounds {
 				return nrm.ErrTransition(c.State, nrm.StepCGDecision)
 			}
-			if rg, ok := lastDecision(prior, nrm.ReasonableGrounds, nrm.Positive); ok {
-				if earliest, ok := p.ConclusiveEarliestDate(rg.DecidedOn.Time()); ok && d.DecidedOn.Before(nrm.DateOf(earliest)) {
-					return nrm.Conflict("under the %s profile the conclusive-grounds decision comes on %s at the earliest",
-						p.ID, nrm.DateOf(earliest))
-				}
+			// The recovery period runs from the positive reasonable-grounds
+			// decision, or from the acceptance under a one-step profile; the
+			// conclusive decision comes no earlier than its end (CETS 197 Art. 13).
+			start := c.NRMAcceptedOn
+			rg, hasRG := lastDecision(prior, nrm.ReasonableGrounds, nrm.Positive)
+			if hasRG {
+				start = rg.DecidedOn
 				if d.DecidedOn.Before(rg.DecidedOn) {
 					return nrm.Invalid("decided_on", "before the reasonable-grounds decision (%s)", rg.DecidedOn)
+				}
+			}
+			if !start.IsZero() {
+				earliest := nrm.DateOf(p.RecoveryEnd(start.Time()))
+				if e, ok := p.ConclusiveEarliestDate(start.Time()); ok && nrm.DateOf(e).After(earliest) {
+					earliest = nrm.DateOf(e)
+				}
+				if d.DecidedOn.Before(earliest) {
+					return nrm.Conflict("under the %s profile the conclusive-grounds decision comes on %s at the earliest, after the recovery period",
+						p.ID, earliest)
 				}
 			}
 			for _, k := range []string{nrm.DeadlineCG, nrm.DeadlineRecoveryEnd} {

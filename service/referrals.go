@@ -24,11 +24,13 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 		return r, err
 	}
 	err = s.write(ctx, func(tx Tx) error {
-		rec, _, err := s.caseFor(ctx, tx, a, caseID, nrm.ActRefer)
+		f, err := s.openFile(ctx, tx, a, caseID, nrm.ActRefer)
 		if err != nil {
 			return err
 		}
+		rec := f.rec
 		c := rec.Case
+		own := f.shareable()
 		if r.ToOrg == a.OrgID {
 			return nrm.Invalid("to_org", "a referral to your own organisation: it holds the case already")
 		}
@@ -56,9 +58,13 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 		if r.NRM && c.State != nrm.StateEncountered {
 			return nrm.ErrTransition(c.State, nrm.StepRefer)
 		}
+		// A partner refers onwards only within what it may read itself.
+		if wider := r.Scope &^ own; wider != 0 {
+			return nrm.Invalid("scope", "wider than what your organisation holds of this case (%s)", scopeNames(own))
+		}
 		if c.Child && r.ConsentID == "" {
 			if r.Scope == 0 {
-				r.Scope = childProtectionScope
+				r.Scope = childProtectionScope & own
 			}
 		} else {
 			// An adult's referral rests on consent; a child's may, and a
@@ -78,13 +84,19 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 				return nrm.Invalid("consent_id", "the consent expired on %s", k.Expires)
 			case k.RecipientOrg != r.ToOrg:
 				return nrm.Invalid("consent_id", "the consent is for another recipient")
+			case k.Purpose != nrm.PurposeReferral:
+				// A consent is used only for its purpose.
+				return nrm.Invalid("consent_id", "the consent was given for %s, not for a referral", k.Purpose)
 			}
 			if r.Scope != 0 && r.Scope&^k.Scope != 0 {
 				return nrm.Invalid("scope", "wider than the consent (%s)", scopeNames(k.Scope))
 			}
 			if r.Scope == 0 {
-				r.Scope = k.Scope
+				r.Scope = k.Scope & own
 			}
+		}
+		if r.Scope == 0 {
+			return nrm.Invalid("scope", "nothing to share: your organisation holds none of what the consent covers")
 		}
 		z, err := s.personSealer(rec)
 		if err != nil {

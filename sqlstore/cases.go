@@ -139,6 +139,9 @@ func (tx *Tx) InsertCase(ctx context.Context, c CaseRecord) error {
 		if isUniqueViolation(err) && strings.Contains(err.Error(), "reference") {
 			return errDuplicateReference
 		}
+		if isUniqueViolation(err) && (strings.Contains(err.Error(), "person_id") || strings.Contains(err.Error(), "cases_one_open_episode")) {
+			return nrm.Conflict("another episode of this person is open")
+		}
 		return nrm.Internal(err)
 	}
 	return nil

@@ -177,10 +177,17 @@ func scanReferral(row scanner) (ReferralRecord, error) {
 }
 
 func (tx *Tx) InsertReferral(ctx context.Context, r ReferralRecord) error {
-	return tx.execErr(ctx, `INSERT INTO referrals (id, case_id, from_org, to_org, reason, consent_id, scope, status, nrm,
+	_, err := tx.exec(ctx, `INSERT INTO referrals (id, case_id, from_org, to_org, reason, consent_id, scope, status, nrm,
 		child_protection, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.CaseID, r.FromOrg, r.ToOrg, r.SealedReason, r.ConsentID, int(r.Scope), r.Status, r.NRM, r.ChildProtection,
 		r.CreatedBy, micros(r.CreatedAt))
+	switch {
+	case err == nil:
+		return nil
+	case isUniqueViolation(err):
+		return nrm.Conflict("a referral of this case to that organisation is pending already")
+	}
+	return nrm.Internal(err)
 }
 
 func (tx *Tx) Referral(ctx context.Context, id string) (ReferralRecord, error) {

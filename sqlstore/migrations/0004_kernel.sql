@@ -1,0 +1,37 @@
+-- The case-file kernel: uniqueness that must hold across processes, the
+-- identification outcome beside the state, and reconsideration requests.
+
+-- Only one episode of a person is open at a time, also with several
+-- processes on one database: re-opening races end in one winner.
+CREATE UNIQUE INDEX cases_one_open_episode ON cases (person_id) WHERE state <> 'closed';
+
+-- Only one referral of a case to an organisation is pending at a time.
+CREATE UNIQUE INDEX referrals_one_pending ON referrals (case_id, to_org) WHERE status = 'pending';
+
+-- An authority keeps the record of its own decisions (access rule).
+CREATE INDEX decisions_org ON decisions (decided_org, case_id);
+
+-- What the identification track ended in, kept apart from the state so
+-- that closing and re-opening do not overwrite it: declined-by-authority,
+-- negative-reasonable-grounds, negative-conclusive-grounds,
+-- positive-conclusive-grounds, withdrew-from-nrm; '' while under way.
+ALTER TABLE cases ADD COLUMN identification_outcome TEXT NOT NULL DEFAULT '';
+
+-- A request to reconsider a negative decision (or a decline), by the
+-- referring organisation, a support provider or the person's lawyer.
+CREATE TABLE reconsideration_requests (
+    id             TEXT PRIMARY KEY,
+    case_id        TEXT NOT NULL REFERENCES cases(id),
+    decision_id    TEXT NOT NULL,
+    requested_by   TEXT NOT NULL,
+    requested_org  TEXT NOT NULL,
+    requester      TEXT NOT NULL,
+    reason         BLOB,
+    status         TEXT NOT NULL,
+    answer         BLOB,
+    answered_by    TEXT NOT NULL DEFAULT '',
+    answered_at    BIGINT NOT NULL DEFAULT 0,
+    created_at     BIGINT NOT NULL
+);
+CREATE INDEX reconsideration_case ON reconsideration_requests (case_id, created_at);
+CREATE UNIQUE INDEX reconsideration_one_pending ON reconsideration_requests (case_id) WHERE status = 'pending';
