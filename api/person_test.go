@@ -339,3 +339,31 @@ func TestSearchFindsTheCorrectedName(t *testing.T) {
 		})
 	})
 }
+
+func TestErasureShredsTheHistoryAndTheGuardian(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, e sqlstore.Engine) {
+		w := newWorld(t, e, service.Config{})
+		admin := w.a.MustToken(t, w.a.MustUser(t, w.police, nrm.RoleAdmin))
+		id := w.a.MustCase(t, w.officer, testapp.CaseBody("Ion", "Rusu", "2012-01-01"))
+		w.must(t, 200, "PATCH", personPath(id), w.officer, map[string]any{"family_name": "Russu"})
+		w.must(t, 200, "PUT", "/api/v1/cases/"+id+"/guardian", w.officer, map[string]any{"name": "Maria Ionescu"})
+		w.must(t, 200, "POST", "/api/v1/cases/"+id+"/erase", admin, map[string]any{"reason": "Erasure request of 2026-11-27"})
+		h := w.history(t, id, w.officer)
+		if len(h) != 1 || len(h[0]["old"].(map[string]any)) != 0 || h[0]["fields"] == nil {
+			t.Fatalf("history after erasure: %v", h)
+		}
+		if c := w.must(t, 200, "GET", "/api/v1/cases/"+id, w.officer, nil); c["guardian"] != nil || c["erased"] != true {
+			t.Fatalf("case after erasure: %v", c)
+		}
+		var sealed int
+		if err := w.a.RawDB(t).QueryRow(`SELECT (SELECT COUNT(*) FROM person_history WHERE old_values IS NOT NULL) +
+			(SELECT COUNT(*) FROM case_guardians WHERE details IS NOT NULL)`).Scan(&sealed); err != nil {
+			t.Fatal(err)
+		}
+		if sealed != 0 {
+			t.Fatalf("%d sealed rows survive the erasure", sealed)
+		}
+		w.wantError(t, 409, "", "PATCH", personPath(id), w.officer, map[string]any{"family_name": "Rusu"})
+		w.wantError(t, 409, "", "PUT", "/api/v1/cases/"+id+"/guardian", w.officer, map[string]any{"name": "M"})
+	})
+}

@@ -122,8 +122,8 @@ func (s *Service) reindexPerson(ctx context.Context, tx Tx, c nrm.Case) ([]audit
 // redecideChild recomputes whether a case is a child's after its person's
 // age was corrected (CETS 197 Art. 10(3): an uncertain age is a child's).
 // A case that becomes a child's and has been referred, or is past
-// encountered, is notified to child protection as Refer does; a case that
-// stops being one keeps its referrals.
+// encountered (and is not closed), is notified to child protection as
+// Refer does; a case that stops being one keeps its referrals.
 func (s *Service) redecideChild(ctx context.Context, tx Tx, rec nrm.CaseRecord, p nrm.Person, z sealer) error {
 	child := nrm.PresumedChild(p, rec.Encounter.Date)
 	if child == rec.Child {
@@ -140,6 +140,9 @@ func (s *Service) redecideChild(ctx context.Context, tx Tx, rec nrm.CaseRecord, 
 	if err := s.event(ctx, tx, rec.ID, "child", "", today,
 		"now presumed a child (age corrected): the child rules apply from now on", ""); err != nil {
 		return err
+	}
+	if rec.State == nrm.StateClosed {
+		return nil // re-opened, the new episode is referred as a child's
 	}
 	rec.Child = true
 	referred := rec.State != nrm.StateEncountered
