@@ -53,7 +53,10 @@ type Person struct {
 	Sex          string
 	Citizenship  []string
 	Contact      string
-	Erased       bool
+	// SafeToContact: the person confirmed that Contact may be used (a
+	// phone can be in the hands of whoever exploits them).
+	SafeToContact bool
+	Erased        bool
 }
 
 // Encounter is where and when a first responder met the person.
@@ -97,6 +100,8 @@ type PersonInput struct {
 	Sex          string   `json:"sex"`
 	Citizenship  []string `json:"citizenship"`
 	Contact      string   `json:"contact"`
+	// SafeToContact says the contact may be used; absent means not known to be safe.
+	SafeToContact bool `json:"safe_to_contact"`
 }
 
 type EncounterInput struct {
@@ -199,6 +204,7 @@ func (in PersonInput) validate(today Date) (Person, error) {
 	if p.Contact, err = Text("person.contact", in.Contact, 1000); err != nil {
 		return p, err
 	}
+	p.SafeToContact = in.SafeToContact
 	return p, nil
 }
 
@@ -267,6 +273,11 @@ type CaseView struct {
 	Flags     []Flag
 	Deadlines []Deadline
 	Episodes  []EpisodeRef // the person's other episodes this viewer may know of
+	// Warnings name what the mechanism cannot do for this case (no
+	// child-protection body to notify, ...); never personal data.
+	Warnings []Warning
+	// Guardian is a child's guardian, for viewers who read identity.
+	Guardian *Guardian
 }
 
 // EpisodeRef points to another episode of the same person.

@@ -102,6 +102,10 @@ const (
 	ActNotify          Action = "notification.create"
 	ActDeadlines       Action = "deadlines.read"     // the organisation's dashboard
 	ActDeadlinesAll    Action = "deadlines.overview" // every case's clocks, without case data
+
+	// Corrections of who the person is (spelling, date of birth, contact)
+	// and the guardian of a child: writes to the identity compartment.
+	ActPersonCorrect Action = "person.correct"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -143,6 +147,8 @@ var rules = map[Action]rule{
 	ActScreen: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleDecisionMaker},
 		relations: involved, compartment: Identity},
 	ActConsentRecord: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleLegalAdvisor, RoleDecisionMaker},
+		relations: involved, compartment: Identity},
+	ActPersonCorrect: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleLegalAdvisor, RoleDecisionMaker},
 		relations: involved, compartment: Identity},
 	ActRefer: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleLegalAdvisor, RoleDecisionMaker, RoleCoordinator},
 		relations: involved, compartment: Identity},

@@ -64,6 +64,7 @@ func expectedGrants() []grant {
 	}
 	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleDecisionMaker}, nrm.ActScreen, nrm.Identity)
 	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleLegalAdvisor, nrm.RoleDecisionMaker}, nrm.ActConsentRecord, nrm.Identity)
+	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleLegalAdvisor, nrm.RoleDecisionMaker}, nrm.ActPersonCorrect, nrm.Identity)
 	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleLegalAdvisor, nrm.RoleDecisionMaker, nrm.RoleCoordinator}, nrm.ActRefer, nrm.Identity)
 	involved([]nrm.Role{nrm.RoleCoordinator, nrm.RoleCaseWorker}, nrm.ActSupportWrite, nrm.Support)
 	for _, r := range caseRoles {

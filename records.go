@@ -21,18 +21,19 @@ type DataKeyRecord struct {
 
 // PersonRecord is a person as stored: identifying fields sealed.
 type PersonRecord struct {
-	ID           string
-	GivenName    []byte
-	FamilyName   []byte
-	Aliases      []byte
-	DateOfBirth  []byte
-	Contact      []byte
-	AgeUncertain bool
-	Sex          string
-	Citizenship  []string
-	ErasedAt     time.Time
-	CreatedAt    time.Time
-	Version      int64
+	ID            string
+	GivenName     []byte
+	FamilyName    []byte
+	Aliases       []byte
+	DateOfBirth   []byte
+	Contact       []byte
+	AgeUncertain  bool
+	SafeToContact bool
+	Sex           string
+	Citizenship   []string
+	ErasedAt      time.Time
+	CreatedAt     time.Time
+	Version       int64
 }
 
 // CaseRecord is a case joined with its person, as stored.

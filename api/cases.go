@@ -28,6 +28,8 @@ type caseJSON struct {
 	Episodes          []episodeJSON  `json:"episodes,omitempty"`
 	ClosedReason      string         `json:"closed_reason,omitempty"`
 	ClosedOn          string         `json:"closed_on,omitempty"`
+	Warnings          []warningJSON  `json:"warnings,omitempty"`
+	Guardian          *guardianJSON  `json:"guardian,omitempty"`
 	Readable          []string       `json:"readable"`
 	CreatedAt         time.Time      `json:"created_at"`
 	UpdatedAt         time.Time      `json:"updated_at"`
@@ -42,15 +44,16 @@ type episodeJSON struct {
 }
 
 type personJSON struct {
-	Erased       bool     `json:"erased,omitempty"`
-	GivenName    string   `json:"given_name,omitempty"`
-	FamilyName   string   `json:"family_name,omitempty"`
-	Aliases      []string `json:"aliases,omitempty"`
-	DateOfBirth  string   `json:"date_of_birth,omitempty"`
-	AgeUncertain bool     `json:"age_uncertain"`
-	Sex          string   `json:"sex,omitempty"`
-	Citizenship  []string `json:"citizenship,omitempty"`
-	Contact      string   `json:"contact,omitempty"`
+	Erased        bool     `json:"erased,omitempty"`
+	GivenName     string   `json:"given_name,omitempty"`
+	FamilyName    string   `json:"family_name,omitempty"`
+	Aliases       []string `json:"aliases,omitempty"`
+	DateOfBirth   string   `json:"date_of_birth,omitempty"`
+	AgeUncertain  bool     `json:"age_uncertain"`
+	Sex           string   `json:"sex,omitempty"`
+	Citizenship   []string `json:"citizenship,omitempty"`
+	Contact       string   `json:"contact,omitempty"`
+	SafeToContact bool     `json:"safe_to_contact"`
 }
 
 type encounterJSON struct {
@@ -89,8 +92,9 @@ func toCaseJSON(v nrm.CaseView) caseJSON {
 		p := v.Person
 		out.Person = &personJSON{GivenName: p.GivenName, FamilyName: p.FamilyName, Aliases: p.Aliases,
 			DateOfBirth: p.DateOfBirth.String(), AgeUncertain: p.AgeUncertain, Sex: p.Sex,
-			Citizenship: p.Citizenship, Contact: p.Contact}
+			Citizenship: p.Citizenship, Contact: p.Contact, SafeToContact: p.SafeToContact}
 	}
+	personExtras(&out, v)
 	return out
 }
 

@@ -121,8 +121,10 @@ func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
 			return err
 		}
 		view.Deadlines = nrm.VisibleDeadlines(view.Deadlines, view.Readable)
-		view.Episodes, err = s.episodes(ctx, tx, a, rec)
-		return err
+		if view.Episodes, err = s.episodes(ctx, tx, a, rec); err != nil {
+			return err
+		}
+		return s.caseExtras(ctx, tx, &view, rec)
 	})
 	if err != nil {
 		return nrm.CaseView{}, err
@@ -296,16 +298,17 @@ func sealCase(dk keyring.DataKey, c nrm.Case) nrm.CaseRecord {
 		Case:           c,
 		EncounterPlace: seal("cases", "encounter_place", c.ID, c.Encounter.Place),
 		Person: nrm.PersonRecord{
-			ID:           p.ID,
-			GivenName:    seal("persons", "given_name", p.ID, p.GivenName),
-			FamilyName:   seal("persons", "family_name", p.ID, p.FamilyName),
-			Aliases:      seal("persons", "aliases", p.ID, aliases),
-			DateOfBirth:  seal("persons", "date_of_birth", p.ID, p.DateOfBirth.String()),
-			Contact:      seal("persons", "contact", p.ID, p.Contact),
-			AgeUncertain: p.AgeUncertain,
-			Sex:          p.Sex,
-			Citizenship:  p.Citizenship,
-			CreatedAt:    c.CreatedAt,
+			ID:            p.ID,
+			GivenName:     seal("persons", "given_name", p.ID, p.GivenName),
+			FamilyName:    seal("persons", "family_name", p.ID, p.FamilyName),
+			Aliases:       seal("persons", "aliases", p.ID, aliases),
+			DateOfBirth:   seal("persons", "date_of_birth", p.ID, p.DateOfBirth.String()),
+			Contact:       seal("persons", "contact", p.ID, p.Contact),
+			AgeUncertain:  p.AgeUncertain,
+			Sex:           p.Sex,
+			Citizenship:   p.Citizenship,
+			CreatedAt:     c.CreatedAt,
+			SafeToContact: p.SafeToContact,
 		},
 	}
 }
@@ -336,6 +339,7 @@ func openCase(dk keyring.DataKey, v nrm.CaseView, rec nrm.CaseRecord) (nrm.CaseV
 		p.DateOfBirth, _ = nrm.ParseDate("", d)
 	}
 	p.Contact = open("persons", "contact", pr.ID, pr.Contact)
+	p.SafeToContact = pr.SafeToContact
 	v.Encounter.Place = open("cases", "encounter_place", v.ID, rec.EncounterPlace)
 	return v, firstErr
 }

@@ -53,6 +53,12 @@ func (s *Service) nameDOBIndex(p nrm.Person) (string, bool) {
 // whose person matches: a possible duplicate, or re-trafficking when that
 // case is closed. It runs in the creating transaction.
 func (s *Service) indexPerson(ctx context.Context, tx Tx, c nrm.Case) ([]auditlog.Entry, error) {
+	return s.indexPersonFlagging(ctx, tx, c, nil)
+}
+
+// indexPersonFlagging is indexPerson for a person whose case may be
+// flagged already: a match with a case in flagged is not flagged again.
+func (s *Service) indexPersonFlagging(ctx context.Context, tx Tx, c nrm.Case, flagged map[string]bool) ([]auditlog.Entry, error) {
 	if err := tx.InsertPersonIndex(ctx, c.Person.ID, nrm.IndexName, s.nameIndex(nameTokens(c.Person))); err != nil {
 		return nil, err
 	}
@@ -69,6 +75,9 @@ func (s *Service) indexPerson(ctx context.Context, tx Tx, c nrm.Case) ([]auditlo
 	}
 	var entries []auditlog.Entry
 	for _, m := range matches {
+		if flagged[m.CaseID] {
+			continue
+		}
 		kind := nrm.FlagPossibleDuplicate
 		if m.State == nrm.StateClosed {
 			kind = nrm.FlagPossibleRetrafficking

@@ -134,8 +134,14 @@ func (s *Service) notifyChildProtection(ctx context.Context, tx Tx, rec nrm.Case
 		return err
 	}
 	a, _ := nrm.ActorFrom(ctx)
-	for _, o := range orgs {
-		if o.Kind != nrm.KindChildProtection || o.ID == except || (rec.Encounter.Country != "" && o.Country != "" && o.Country != rec.Encounter.Country) {
+	serving := childProtectionFor(orgs, rec.Encounter.Country)
+	if len(serving) == 0 {
+		// Say so on the case rather than notify nobody in silence; the
+		// case answers a warning as well (caseExtras).
+		return s.event(ctx, tx, rec.ID, "referral", "", nrm.DateOf(tx.Time()), noChildProtection(rec.Encounter.Country), "")
+	}
+	for _, o := range serving {
+		if o.ID == except {
 			continue
 		}
 		acc, err := s.accessTo(ctx, tx, rec.Case, o.ID)

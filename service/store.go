@@ -184,4 +184,21 @@ type Tx interface {
 	UnusedRecoveryCodes(ctx context.Context, userID string) (int, error)
 	User(ctx context.Context, id string) (nrm.UserRecord, error)
 	UserByEmail(ctx context.Context, email string) (nrm.UserRecord, error)
+
+	// Corrections of a person and a child's guardian (service/person.go).
+
+	// UpdatePerson saves a corrected person if it is still at the version read and not erased.
+	UpdatePerson(ctx context.Context, p nrm.PersonRecord) error
+	// DeletePersonIndex removes every blind index value of a person.
+	DeletePersonIndex(ctx context.Context, personID string) error
+	// SetCaseChild records whether a case is a child's, if still at the version read.
+	SetCaseChild(ctx context.Context, caseID string, child bool, version int64) error
+	// InsertPersonHistory keeps one correction of a person.
+	InsertPersonHistory(ctx context.Context, h nrm.PersonHistoryRecord) error
+	// PersonHistory lists the corrections of a person, oldest first.
+	PersonHistory(ctx context.Context, personID string) ([]nrm.PersonHistoryRecord, error)
+	// SetGuardian records (or replaces) the guardian of a case.
+	SetGuardian(ctx context.Context, g nrm.GuardianRecord) error
+	// Guardian returns the guardian of a case, or a not-found error.
+	Guardian(ctx context.Context, caseID string) (nrm.GuardianRecord, error)
 }

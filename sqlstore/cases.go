@@ -70,9 +70,9 @@ func (tx *Tx) CountDataKeysUnder(ctx context.Context, version uint32) (int, erro
 
 func (tx *Tx) InsertPerson(ctx context.Context, p PersonRecord) error {
 	_, err := tx.exec(ctx, `INSERT INTO persons (id, given_name, family_name, aliases, date_of_birth, contact,
-		age_uncertain, sex, citizenship, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+		age_uncertain, sex, citizenship, created_at, version, safe_to_contact) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
 		p.ID, p.GivenName, p.FamilyName, p.Aliases, p.DateOfBirth, p.Contact, p.AgeUncertain, p.Sex,
-		strings.Join(p.Citizenship, ","), micros(p.CreatedAt))
+		strings.Join(p.Citizenship, ","), micros(p.CreatedAt), p.SafeToContact)
 	if err != nil {
 		return nrm.Internal(err)
 	}
@@ -82,14 +82,14 @@ func (tx *Tx) InsertPerson(ctx context.Context, p PersonRecord) error {
 // ErasePerson removes every sealed field of a person, after the key is gone.
 func (tx *Tx) ErasePerson(ctx context.Context, id string) error {
 	return updated(tx.exec(ctx, `UPDATE persons SET given_name = NULL, family_name = NULL, aliases = NULL,
-		date_of_birth = NULL, contact = NULL, erased_at = ?, version = version + 1 WHERE id = ?`, micros(tx.Now), id))
+		date_of_birth = NULL, contact = NULL, safe_to_contact = FALSE, erased_at = ?, version = version + 1 WHERE id = ?`, micros(tx.Now), id))
 }
 
 const caseColumns = `c.id, c.reference, c.org_id, c.person_id, c.state, c.child, c.encounter_date, c.encounter_place,
 	c.encounter_country, c.exploitation_types, c.created_by, c.created_at, c.updated_at, c.version,
 	c.episode, c.previous_case, c.profile, c.closed_reason, c.closed_on, c.nrm_accepted_on,
 	p.given_name, p.family_name, p.aliases, p.date_of_birth, p.contact, p.age_uncertain, p.sex, p.citizenship,
-	p.erased_at, p.created_at, p.version, k.wrapped`
+	p.erased_at, p.created_at, p.version, k.wrapped, p.safe_to_contact`
 
 // caseFrom joins a case with its person and the person's wrapped key.
 const caseFrom = " FROM cases c JOIN persons p ON p.id = c.person_id LEFT JOIN data_keys k ON k.id = c.person_id"
@@ -102,7 +102,7 @@ func scanCase(row interface{ Scan(...any) error }) (CaseRecord, error) {
 		&c.Encounter.Country, &types, &c.CreatedBy, &created, &updatedAt, &c.Version,
 		&c.Episode, &c.PreviousCase, &c.Profile, &c.ClosedReason, &closedOn, &acceptedOn,
 		&c.Person.GivenName, &c.Person.FamilyName, &c.Person.Aliases, &c.Person.DateOfBirth, &c.Person.Contact,
-		&c.Person.AgeUncertain, &c.Person.Sex, &citizenship, &erased, &pCreated, &c.Person.Version, &c.PersonKey)
+		&c.Person.AgeUncertain, &c.Person.Sex, &citizenship, &erased, &pCreated, &c.Person.Version, &c.PersonKey, &c.Person.SafeToContact)
 	if err != nil {
 		return c, err
 	}

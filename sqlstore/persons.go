@@ -139,6 +139,8 @@ func (tx *Tx) Erase(ctx context.Context, personID, caseID, reason, by string) er
 		"UPDATE needs_assessments SET notes = NULL" + ofPerson,
 		"UPDATE support_plans SET objectives = NULL, action_plan = NULL" + ofPerson,
 		"UPDATE services SET notes = NULL, provider = ''" + ofPerson,
+		"UPDATE person_history SET old_values = NULL WHERE person_id = ?",
+		"UPDATE case_guardians SET details = NULL WHERE person_id = ?",
 	} {
 		if _, err := tx.exec(ctx, q, personID); err != nil {
 			return nrm.Internal(err)

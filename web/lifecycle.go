@@ -373,6 +373,7 @@ type casePage struct {
 	OrgName     map[string]string
 	ShowDecided bool
 	Support     *supportPart // nil for a viewer who may not read support
+	PersonPart  *personPart  // nil for a viewer who may not read identity (web/person.go)
 }
 
 // caseFile serves GET /cases/{id}.
@@ -440,6 +441,10 @@ func (w *Web) renderCasePage(rw http.ResponseWriter, r *http.Request, s service.
 		return boolRank(x.Kind == nrm.KindCompetentAuthority) - boolRank(y.Kind == nrm.KindCompetentAuthority)
 	})
 
+	if p.PersonPart, err = w.personPart(ctx, a, c, v.Form); err != nil {
+		w.fail(rw, r, s, err)
+		return
+	}
 	if p.Notes, err = w.svc.Notes(ctx, c.ID); err != nil {
 		w.fail(rw, r, s, err)
 		return

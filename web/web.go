@@ -56,11 +56,13 @@ func New(svc *service.Service, log *slog.Logger, opts Options) *Web {
 	}
 	// The layout and the shared pieces are parsed first, so that each
 	// page's own "title" and "content" replace the layout's defaults.
-	shared := template.Must(template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/field.html"))
+	// Files named _*.html are partials of several pages, not pages.
+	shared := template.Must(template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/field.html",
+		"templates/_*.html"))
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" || base == "field" {
+		if base == "layout" || base == "field" || strings.HasPrefix(base, "_") {
 			continue
 		}
 		w.pages[base] = template.Must(template.Must(shared.Clone()).ParseFS(templateFS, n))
@@ -99,6 +101,8 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("POST /cases", w.signedIn(w.createCase))
 	handle("GET /cases/{id}", w.signedIn(w.caseFile))
 	handle("POST /cases/{id}/notes", w.signedIn(w.caseNote))
+	handle("POST /cases/{id}/person", w.signedIn(w.correctPerson))
+	handle("POST /cases/{id}/guardian", w.signedIn(w.setGuardian))
 	handle("POST /cases/{id}/screenings", w.signedIn(w.screen))
 	handle("POST /cases/{id}/consents", w.signedIn(w.recordConsent))
 	handle("POST /cases/{id}/consents/{consent}/withdraw", w.signedIn(w.withdrawConsent))
