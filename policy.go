@@ -85,8 +85,8 @@ const (
 	ActReadSupport   Action = "case.read.support"
 	ActReadJustice   Action = "case.read.justice"
 	ActCaseErase     Action = "case.erase"
-	ActOrgManage     Action = "org.manage"  // own organisation's settings
-	ActUserManage    Action = "user.manage" // own organisation's users
+	ActOrgManage     Action = "org.manage"     // own organisation's settings
+	ActUserManage    Action = "user.manage"    // own organisation's users
 	ActAuditRead     Action = "audit.read"     // the entries of the auditor's own organisation
 	ActAuditReadAll  Action = "audit.read.all" // every entry of the instance
 	ActFlagsOverview Action = "flags.overview" // every duplicate flag, without case data
@@ -136,10 +136,10 @@ var rules = map[Action]rule{
 		relations: involved, compartment: Support, noLawEnforcementOrg: true},
 	ActReadJustice: {roles: []Role{RoleDecisionMaker, RoleLegalAdvisor, RoleLawEnforcement},
 		relations: involved, compartment: Justice},
-	ActCaseErase:     {roles: []Role{RoleAdmin}, relations: []Relation{RelOwner}},
-	ActOrgManage:     {roles: []Role{RoleAdmin}},
-	ActUserManage:    {roles: []Role{RoleAdmin}},
-	ActAuditRead:     {roles: []Role{RoleAuditor}},
+	ActCaseErase:  {roles: []Role{RoleAdmin}, relations: []Relation{RelOwner}},
+	ActOrgManage:  {roles: []Role{RoleAdmin}},
+	ActUserManage: {roles: []Role{RoleAdmin}},
+	ActAuditRead:  {roles: []Role{RoleAuditor}},
 	// The instance-wide views are the national co-ordinator's: a
 	// coordinator of another kind of organisation sees its own cases only.
 	ActFlagsOverview: {roles: []Role{RoleCoordinator}, orgKinds: []OrgKind{KindCoordinator}},
