@@ -438,7 +438,7 @@ func TestCloseAndReopenAsANewEpisode(t *testing.T) {
 		w.wantError(t, 422, "reason", "POST", "/api/v1/cases/"+id+"/close", w.officer, map[string]any{"reason": "bored"})
 		w.wantError(t, 409, "", "POST", "/api/v1/cases/"+id+"/reopen", w.officer, map[string]any{"reason": "again"})
 		w.wantError(t, 403, "", "POST", "/api/v1/cases/"+id+"/close", w.a.MustToken(t, w.a.MustUser(t, w.police, nrm.RoleAnalyst)), map[string]any{"reason": "goals-met"})
-		c := w.must(t, 200, "POST", "/api/v1/cases/"+id+"/close", w.officer, map[string]any{"reason": "re-trafficked", "note": "Left the shelter."})
+		c := w.must(t, 200, "POST", "/api/v1/cases/"+id+"/close", w.officer, map[string]any{"reason": "lost-contact", "note": "Left the shelter."})
 		if st, dl := w.state(t, id, w.officer); c["state"] != "closed" || st != "closed" || len(dl) != 0 {
 			t.Fatalf("closed: %v %s %v", c, st, dl)
 		}

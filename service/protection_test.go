@@ -380,7 +380,7 @@ func TestProtectionClosedToPolice(t *testing.T) {
 			mustStatus(t, role+" writing needs on its own case", r, http.StatusForbidden)
 		}
 
-		a.MustShare(t, id, responder, ngo, "assistance", []string{"identity", "support"}, worker)
+		a.MustShare(t, id, responder, ngo, "referral", []string{"identity", "support"}, worker)
 
 		permit := writeAll(t, a, id, worker)
 		if p := getProtection(t, a, id, worker); len(p.Needs) != 1 || p.Services[0].Provider != secretProvider {
@@ -807,7 +807,7 @@ func TestProtectionClocksHiddenFromPolice(t *testing.T) {
 		officer := a.MustToken(t, a.MustUser(t, police, nrm.RoleLawEnforcement))
 		worker := a.MustToken(t, a.MustUser(t, ngo, nrm.RoleCaseWorker))
 		id := a.MustCase(t, officer, testapp.CaseBody("Ana", "Popescu", "1999-04-02"))
-		a.MustShare(t, id, officer, ngo, "assistance", []string{"identity", "support"}, worker)
+		a.MustShare(t, id, officer, ngo, "referral", []string{"identity", "support"}, worker)
 		writeAll(t, a, id, worker)
 
 		if d := deadlinesOf(t, a, id, worker); len(d[nrm.DeadlinePlanReview]) != 1 || len(d[nrm.DeadlinePermitExpiry]) != 1 {

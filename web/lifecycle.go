@@ -464,7 +464,7 @@ func (w *Web) renderCasePage(rw http.ResponseWriter, r *http.Request, s service.
 	}
 	for _, k := range consents {
 		st := k.StatusOn(p.Today)
-		p.Consents = append(p.Consents, consentRow{Consent: k, Status: st, Recipient: p.OrgName[k.RecipientOrg], CanUse: st == nrm.ConsentGiven})
+		p.Consents = append(p.Consents, consentRow{Consent: k, Status: st, Recipient: p.OrgName[k.RecipientOrg], CanUse: st == nrm.ConsentGiven && k.Purpose == nrm.PurposeReferral})
 	}
 	refs, err := w.svc.Referrals(ctx, c.ID)
 	if err != nil {

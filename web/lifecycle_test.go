@@ -504,8 +504,17 @@ func TestCaseLifecyclePages(t *testing.T) {
 			wantAbsent(t, dm.get(t, path), personal...)
 		})
 
+		t.Run("withdrawal_from_the_NRM_closes_the_identification_track", func(t *testing.T) {
+			// The consent the NRM referral rested on was withdrawn above.
+			p := worker.get(t, path)
+			wantContains(t, p, "state-closed", "withdrew-from-nrm")
+		})
+
 		var episode2 string
 		t.Run("close_and_reopen", func(t *testing.T) {
+			// A case of its own: the one above closed when the person withdrew from the NRM.
+			id := mustCreateCaseThroughForm(t, worker, caseForm(worker.CSRF))
+			path := "/cases/" + id
 			before := mustRecord(t, a, owner, id)
 			for _, c := range []struct{ name, field, key, value string }{
 				{"no_reason", "close.reason", "reason", ""},
@@ -680,7 +689,7 @@ func TestSupportSection(t *testing.T) {
 
 		t.Run("police_never_see_the_support_section", func(t *testing.T) {
 			// Their own case, and a case shared with them in full scope.
-			wantRedirect(t, worker.post(t, path+"/consents", url.Values{"csrf": {worker.CSRF}, "purpose": {"legal-proceedings"},
+			wantRedirect(t, worker.post(t, path+"/consents", url.Values{"csrf": {worker.CSRF}, "purpose": {"referral"},
 				"recipient_org": {police.ID}, "scope": {"identity", "support", "justice"}}), path+"?saved=consent#consent")
 			consent := reConsentOption2.FindStringSubmatch(worker.get(t, path).Body)
 			if consent == nil {
@@ -730,7 +739,7 @@ func TestSupportSection(t *testing.T) {
 	})
 }
 
-var reConsentOption2 = regexp.MustCompile(`<option value="([0-9a-f-]{36})"[^>]*>Legal proceedings →`)
+var reConsentOption2 = regexp.MustCompile(`<option value="([0-9a-f-]{36})"[^>]*>Referral →`)
 
 func TestDuePage(t *testing.T) {
 	t.Parallel()
@@ -747,7 +756,7 @@ func TestDuePage(t *testing.T) {
 		// A consent that expires in five days is a clock.
 		consentExpiring := func(s signedIn, to string) string {
 			id := mustCreateCaseThroughForm(t, s, caseForm(s.CSRF))
-			wantRedirect(t, s.post(t, "/cases/"+id+"/consents", url.Values{"csrf": {s.CSRF}, "purpose": {"assistance"},
+			wantRedirect(t, s.post(t, "/cases/"+id+"/consents", url.Values{"csrf": {s.CSRF}, "purpose": {"referral"},
 				"recipient_org": {to}, "scope": {"support"}, "expires": {"2026-12-02"}}), "/cases/"+id+"?saved=consent#consent")
 			return id
 		}

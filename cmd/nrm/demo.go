@@ -122,7 +122,7 @@ func seedDemo(ctx context.Context, a *app) error {
 		return err
 	}
 	// The third waits in the NGO's inbox, with her consent.
-	consent, err = a.svc.RecordConsent(officer, ids[2], nrm.ConsentInput{Purpose: "assistance",
+	consent, err = a.svc.RecordConsent(officer, ids[2], nrm.ConsentInput{Purpose: nrm.PurposeReferral,
 		RecipientOrg: orgIDs["ngo"], Scope: []string{"identity", "support"}, Language: "sq"})
 	if err != nil {
 		return err
