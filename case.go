@@ -87,6 +87,44 @@ type Case struct {
 	ClosedReason  string
 	ClosedOn      Date
 	NRMAcceptedOn Date // when the competent authority accepted the NRM referral
+
+	// The identification track's own status, kept apart from the
+	// episode's: closing a case keeps where identification stood.
+	IdentificationState State  // never StateClosed
+	Outcome             string // Outcome*: what the track ended in, "" while under way
+}
+
+// What the identification track came to. A decline by the competent
+// authority and a negative reasonable-grounds decision are each what they
+// are, never a negative conclusive decision.
+const (
+	OutcomeDeclined      = "declined-by-authority"
+	OutcomeRGPositive    = "positive-reasonable-grounds"
+	OutcomeRGNegative    = "negative-reasonable-grounds"
+	OutcomeCGPositive    = "positive-conclusive-grounds"
+	OutcomeCGNegative    = "negative-conclusive-grounds"
+	OutcomeWithdrewNRM   = "withdrew-from-nrm"
+	OutcomeReconsidering = "reconsideration"
+)
+
+// Outcomes lists every identification outcome.
+var Outcomes = []string{OutcomeDeclined, OutcomeRGPositive, OutcomeRGNegative, OutcomeCGPositive, OutcomeCGNegative,
+	OutcomeWithdrewNRM, OutcomeReconsidering}
+
+// EpisodeStatus is "open" or "closed": the case file's own status.
+func (c Case) EpisodeStatus() string {
+	if c.State == StateClosed {
+		return "closed"
+	}
+	return "open"
+}
+
+// Identification is the identification state, also of a closed case.
+func (c Case) Identification() State {
+	if c.IdentificationState == "" && c.State != StateClosed {
+		return c.State
+	}
+	return c.IdentificationState
 }
 
 // PersonInput and CaseInput hold a request as given; Validate turns them

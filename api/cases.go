@@ -27,6 +27,7 @@ type caseJSON struct {
 	PreviousCase      string         `json:"previous_case,omitempty"`
 	Episodes          []episodeJSON  `json:"episodes,omitempty"`
 	ClosedReason      string         `json:"closed_reason,omitempty"`
+	Status            statusJSON     `json:"status"`
 	ClosedOn          string         `json:"closed_on,omitempty"`
 	Warnings          []warningJSON  `json:"warnings,omitempty"`
 	Guardian          *guardianJSON  `json:"guardian,omitempty"`
@@ -34,6 +35,14 @@ type caseJSON struct {
 	CreatedAt         time.Time      `json:"created_at"`
 	UpdatedAt         time.Time      `json:"updated_at"`
 	Version           int64          `json:"version"`
+}
+
+// statusJSON shows the case file's separate statuses: the episode open or
+// closed, and where the identification track stands and what it came to.
+type statusJSON struct {
+	Episode        string    `json:"episode"`
+	Identification nrm.State `json:"identification"`
+	Outcome        string    `json:"identification_outcome,omitempty"`
 }
 
 type episodeJSON struct {
@@ -78,6 +87,7 @@ func toCaseJSON(v nrm.CaseView) caseJSON {
 	}
 	out.Profile, out.Episode, out.PreviousCase = v.Profile, v.Episode, v.PreviousCase
 	out.ClosedReason, out.ClosedOn = v.ClosedReason, v.ClosedOn.String()
+	out.Status = statusJSON{Episode: v.EpisodeStatus(), Identification: v.Identification(), Outcome: v.Outcome}
 	for _, e := range v.Episodes {
 		out.Episodes = append(out.Episodes, episodeJSON{CaseID: e.CaseID, Reference: e.Reference, Episode: e.Episode, State: e.State})
 	}

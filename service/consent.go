@@ -153,13 +153,8 @@ func (s *Service) withdrawFromNRM(f *caseFile, c nrm.Consent) error {
 	if !nrmReferral {
 		return nil
 	}
-	for _, k := range identificationClocks {
-		if err := f.tx.ClearDeadline(f.ctx, f.rec.ID, k, ""); err != nil {
-			return err
-		}
-	}
 	cs := f.rec.Case
-	cs.ClosedReason, cs.ClosedOn = nrm.CloseWithdrewFromNRM, f.today()
+	cs.ClosedReason, cs.ClosedOn, cs.Outcome = nrm.CloseWithdrewFromNRM, f.today(), nrm.OutcomeWithdrewNRM
 	if err := f.tx.ClearDeadlines(f.ctx, cs.ID); err != nil {
 		return err
 	}
@@ -169,6 +164,3 @@ func (s *Service) withdrawFromNRM(f *caseFile, c nrm.Consent) error {
 	f.rec.Case = cs
 	return f.audit("case.close", nrm.CloseWithdrewFromNRM)
 }
-
-// identificationClocks are the clocks of the identification track.
-var identificationClocks = []string{nrm.DeadlineRG, nrm.DeadlineRecoveryEnd, nrm.DeadlineCG}

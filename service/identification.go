@@ -298,6 +298,7 @@ func (s *Service) Decide(ctx context.Context, caseID string, in nrm.DecisionInpu
 		if err := s.event(ctx, tx, caseID, "decision", "", d.DecidedOn, fmt.Sprintf("%s decision: %s", d.Kind, d.Outcome), d.ID); err != nil {
 			return err
 		}
+		c.Outcome = decisionOutcome(d)
 		if err := s.changeState(ctx, tx, &c, state, today, ""); err != nil {
 			return err
 		}
@@ -427,4 +428,17 @@ func (s *Service) move(ctx context.Context, caseID string, act nrm.Action, step 
 		return s.record(ctx, tx, s.entry(ctx, "case.state", "case/"+caseID, outcomeOK, string(state)))
 	})
 	return state, err
+}
+
+// decisionOutcome names what a decision brings the identification track to.
+func decisionOutcome(d nrm.Decision) string {
+	switch {
+	case d.Kind == nrm.ReasonableGrounds && d.Outcome == nrm.Positive:
+		return nrm.OutcomeRGPositive
+	case d.Kind == nrm.ReasonableGrounds:
+		return nrm.OutcomeRGNegative
+	case d.Outcome == nrm.Positive:
+		return nrm.OutcomeCGPositive
+	}
+	return nrm.OutcomeCGNegative
 }

@@ -68,6 +68,11 @@ func (s *Service) viewerSealer(ctx context.Context, tx Tx, a nrm.Actor, caseID s
 // changeState moves a case and records the move on its timeline.
 func (s *Service) changeState(ctx context.Context, tx Tx, c *nrm.Case, to nrm.State, on nrm.Date, why string) error {
 	from := c.State
+	if to != nrm.StateClosed {
+		c.IdentificationState = to
+	} else if c.IdentificationState == "" {
+		c.IdentificationState = from
+	}
 	c.State = to
 	if err := tx.UpdateCaseState(ctx, *c); err != nil {
 		return err

@@ -470,7 +470,7 @@ func TestProtectionPartnersNeedSupportInScope(t *testing.T) {
 		outsider := a.MustToken(t, a.MustUser(t, stranger, nrm.RoleCaseWorker))
 		id := a.MustCase(t, worker, testapp.CaseBody("Ana", "Popescu", "1999-04-02"))
 
-		a.MustShare(t, id, worker, lawyers, "legal-proceedings", []string{"identity", "justice"}, partner)
+		a.MustShare(t, id, worker, lawyers, "referral", []string{"identity", "justice"}, partner)
 		permit := writeAll(t, a, id, worker)
 
 		for _, who := range []struct {

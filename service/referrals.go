@@ -250,11 +250,18 @@ func (s *Service) respond(ctx context.Context, id, status, reason string) (nrm.R
 		c := rec.Case
 		if r.NRM && c.State == nrm.StateReferred {
 			if status == nrm.ReferralAccepted {
+				c.Outcome = ""
 				if err := s.nrmAccepted(ctx, tx, &c, today); err != nil {
 					return err
 				}
-			} else if err := s.changeState(ctx, tx, &c, nrm.StateEncountered, today, "NRM referral declined"); err != nil {
-				return err
+			} else {
+				// A decline is recorded as what it is, with its reason (sealed
+				// on the referral); the referring side may ask for it to be
+				// reconsidered.
+				c.Outcome = nrm.OutcomeDeclined
+				if err := s.changeState(ctx, tx, &c, nrm.StateEncountered, today, "NRM referral declined by the competent authority"); err != nil {
+					return err
+				}
 			}
 		}
 		out = r.Referral

@@ -88,6 +88,7 @@ func (tx *Tx) ErasePerson(ctx context.Context, id string) error {
 const caseColumns = `c.id, c.reference, c.org_id, c.person_id, c.state, c.child, c.encounter_date, c.encounter_place,
 	c.encounter_country, c.exploitation_types, c.created_by, c.created_at, c.updated_at, c.version,
 	c.episode, c.previous_case, c.profile, c.closed_reason, c.closed_on, c.nrm_accepted_on,
+	c.identification_state, c.identification_outcome,
 	p.given_name, p.family_name, p.aliases, p.date_of_birth, p.contact, p.age_uncertain, p.sex, p.citizenship,
 	p.erased_at, p.created_at, p.version, k.wrapped, p.safe_to_contact`
 
@@ -101,6 +102,7 @@ func scanCase(row interface{ Scan(...any) error }) (CaseRecord, error) {
 	err := row.Scan(&c.ID, &c.Reference, &c.OrgID, &c.Person.ID, &c.State, &c.Child, &encDate, &c.EncounterPlace,
 		&c.Encounter.Country, &types, &c.CreatedBy, &created, &updatedAt, &c.Version,
 		&c.Episode, &c.PreviousCase, &c.Profile, &c.ClosedReason, &closedOn, &acceptedOn,
+		&c.IdentificationState, &c.Outcome,
 		&c.Person.GivenName, &c.Person.FamilyName, &c.Person.Aliases, &c.Person.DateOfBirth, &c.Person.Contact,
 		&c.Person.AgeUncertain, &c.Person.Sex, &citizenship, &erased, &pCreated, &c.Person.Version, &c.PersonKey, &c.Person.SafeToContact)
 	if err != nil {
@@ -130,11 +132,11 @@ func (tx *Tx) InsertCase(ctx context.Context, c CaseRecord) error {
 	}
 	_, err := tx.exec(ctx, `INSERT INTO cases (id, reference, org_id, person_id, state, child, encounter_date,
 		encounter_place, encounter_country, exploitation_types, created_by, created_at, updated_at, version,
-		episode, previous_case, profile)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+		episode, previous_case, profile, identification_state)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
 		c.ID, c.Reference, c.OrgID, c.Person.ID, c.State, c.Child, c.Encounter.Date.String(), c.EncounterPlace,
 		c.Encounter.Country, strings.Join(c.ExploitationTypes, ","), c.CreatedBy, micros(c.CreatedAt), micros(c.UpdatedAt),
-		c.Episode, c.PreviousCase, c.Profile)
+		c.Episode, c.PreviousCase, c.Profile, c.State)
 	if err != nil {
 		if isUniqueViolation(err) && strings.Contains(err.Error(), "reference") {
 			return errDuplicateReference
@@ -275,9 +277,15 @@ func (tx *Tx) accessFacts(ctx context.Context, caseID string, f nrm.AccessFacts)
 
 // UpdateCaseState moves a case on the track, if the version still matches.
 func (tx *Tx) UpdateCaseState(ctx context.Context, c nrm.Case) error {
+	ident := c.IdentificationState
+	if c.State != nrm.StateClosed {
+		ident = c.State
+	}
 	return updated(tx.exec(ctx, `UPDATE cases SET state = ?, closed_reason = ?, closed_on = ?, nrm_accepted_on = ?,
+		identification_state = ?, identification_outcome = ?,
 		updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-		c.State, c.ClosedReason, c.ClosedOn.String(), c.NRMAcceptedOn.String(), micros(tx.Now), c.ID, c.Version))
+		c.State, c.ClosedReason, c.ClosedOn.String(), c.NRMAcceptedOn.String(), ident, c.Outcome,
+		micros(tx.Now), c.ID, c.Version))
 }
 
 // CaseIDByReference finds a case by its human-readable reference.

@@ -35,3 +35,15 @@ CREATE TABLE reconsideration_requests (
 );
 CREATE INDEX reconsideration_case ON reconsideration_requests (case_id, created_at);
 CREATE UNIQUE INDEX reconsideration_one_pending ON reconsideration_requests (case_id) WHERE status = 'pending';
+
+-- The identification state apart from the episode's open/closed status:
+-- closing sets state to 'closed' and keeps this one; re-opening starts a
+-- new episode. Closed cases of before take what their decisions say.
+ALTER TABLE cases ADD COLUMN identification_state TEXT NOT NULL DEFAULT '';
+UPDATE cases SET identification_state = state WHERE state <> 'closed';
+UPDATE cases SET identification_state = COALESCE((SELECT CASE
+        WHEN d.kind = 'conclusive-grounds' AND d.outcome = 'positive' THEN 'identified'
+        WHEN d.outcome = 'negative' THEN 'not-identified'
+        ELSE 'recovery-period' END
+    FROM decisions d WHERE d.case_id = cases.id ORDER BY d.created_at DESC LIMIT 1), 'encountered')
+    WHERE state = 'closed';
