@@ -97,6 +97,7 @@ const (
 	ActRefer           Action = "referral.create"
 	ActReferralRespond Action = "referral.respond" // accept or decline, by the recipient
 	ActDecide          Action = "decision.create"
+	ActAskReconsider   Action = "reconsideration.request" // by the referring side, a support provider or a lawyer
 	ActSupportWrite    Action = "support.write" // needs, plans, services, residence
 	ActClose           Action = "case.close"    // close, or re-open as a new episode
 	ActNotify          Action = "notification.create"
@@ -157,6 +158,8 @@ var rules = map[Action]rule{
 	// referral of the case decides.
 	ActDecide: {roles: []Role{RoleDecisionMaker}, relations: []Relation{RelPartner}, compartment: Identity,
 		orgKinds: []OrgKind{KindCompetentAuthority}},
+	ActAskReconsider: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleLegalAdvisor, RoleCoordinator},
+		relations: involved},
 	ActSupportWrite: {roles: []Role{RoleCoordinator, RoleCaseWorker}, relations: involved, compartment: Support,
 		noLawEnforcementOrg: true},
 	ActClose: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleDecisionMaker, RoleCoordinator},

@@ -57,6 +57,13 @@ func (s *Service) Erase(ctx context.Context, caseID, reason string) error {
 		if err != nil {
 			return err
 		}
+		// A legal hold keeps the person's file while a review of their
+		// case is under way; erasure waits and names what holds it.
+		if hold, err := legalHold(ctx, tx, caseID); err != nil {
+			return err
+		} else if hold != "" {
+			return nrm.Conflict("the case is under a legal hold: %s; erase it once that is settled", hold)
+		}
 		if !rec.Person.ErasedAt.IsZero() {
 			return nrm.Conflict("this person was erased already")
 		}

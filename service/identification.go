@@ -368,16 +368,20 @@ func (s *Service) Reconsider(ctx context.Context, caseID, reason string) (nrm.St
 	if reason == "" {
 		return "", nrm.Invalid("reason", "say why the decision is reconsidered")
 	}
-	return s.move(ctx, caseID, nrm.ActDecide, nrm.StepReconsider, func(c nrm.Case, ds []nrm.DecisionRecord) (nrm.State, error) {
-		if c.State != nrm.StateNotIdentified {
-			return "", nrm.ErrTransition(c.State, nrm.StepReconsider)
-		}
-		last, _ := lastDecision(ds, "", "")
-		if last.Kind == nrm.ReasonableGrounds {
-			return nrm.StateAwaitingReasonableGrounds, nil
-		}
-		return nrm.StateAwaitingConclusiveGrounds, nil
-	}, reason)
+	return s.move(ctx, caseID, nrm.ActDecide, nrm.StepReconsider, reconsidered, reason)
+}
+
+// reconsidered is where a reconsidered negative decision takes the case:
+// back to await the decision that was negative.
+func reconsidered(c nrm.Case, ds []nrm.DecisionRecord) (nrm.State, error) {
+	if c.State != nrm.StateNotIdentified {
+		return "", nrm.ErrTransition(c.State, nrm.StepReconsider)
+	}
+	last, _ := lastDecision(ds, "", "")
+	if last.Kind == nrm.ReasonableGrounds {
+		return nrm.StateAwaitingReasonableGrounds, nil
+	}
+	return nrm.StateAwaitingConclusiveGrounds, nil
 }
 
 // move applies a transition chosen by next, for actors allowed act.
@@ -389,45 +393,83 @@ func (s *Service) move(ctx context.Context, caseID string, act nrm.Action, step 
 	}
 	var state nrm.State
 	err = s.write(ctx, func(tx Tx) error {
-		rec, _, err := s.caseFor(ctx, tx, a, caseID, act)
+		f, err := s.openFile(ctx, tx, a, caseID, act)
 		if err != nil {
 			return err
 		}
-		ds, err := tx.Decisions(ctx, caseID)
-		if err != nil {
-			return err
+		state, err = s.moveIn(f, step, next, reason)
+		return err
+	})
+	return state, err
+}
+
+// moveIn is move inside the case file's transaction. Reconsidering a
+// negative decision brings back the clocks it had stopped: the decision's
+// target, and the recovery period while its end is still ahead.
+func (s *Service) moveIn(f *caseFile, step nrm.Step, next func(nrm.Case, []nrm.DecisionRecord) (nrm.State, error), reason string) (nrm.State, error) {
+	ctx, tx, caseID := f.ctx, f.tx, f.rec.ID
+	ds, err := tx.Decisions(ctx, caseID)
+	if err != nil {
+		return "", err
+	}
+	c := f.rec.Case
+	state, err := next(c, ds)
+	if err != nil {
+		return "", err
+	}
+	today := f.today()
+	p := s.profileOf(c)
+	switch state {
+	case nrm.StateAwaitingReasonableGrounds:
+		if due, ok := p.ReasonableGroundsDue(today.Time()); ok {
+			if err := tx.SetDeadline(ctx, nrm.Deadline{CaseID: caseID, Kind: nrm.DeadlineRG, Due: nrm.DateOf(due)}); err != nil {
+				return "", err
+			}
 		}
-		c := rec.Case
-		if state, err = next(c, ds); err != nil {
-			return err
-		}
-		today := nrm.DateOf(tx.Time())
-		if state == nrm.StateAwaitingReasonableGrounds {
-			if due, ok := s.profileOf(c).ReasonableGroundsDue(today.Time()); ok {
-				if err := tx.SetDeadline(ctx, nrm.Deadline{CaseID: caseID, Kind: nrm.DeadlineRG, Due: nrm.DateOf(due)}); err != nil {
-					return err
+	case nrm.StateAwaitingConclusiveGrounds:
+		if step == nrm.StepReconsider {
+			start := c.NRMAcceptedOn
+			if rg, ok := lastDecision(ds, nrm.ReasonableGrounds, nrm.Positive); ok {
+				start = rg.DecidedOn
+			}
+			// The person awaits a decision again: their recovery and
+			// reflection period runs again from today, or on to its first end.
+			end := nrm.DateOf(p.RecoveryEnd(today.Time()))
+			if first := nrm.DateOf(p.RecoveryEnd(start.Time())); !start.IsZero() && first.After(end) {
+				end = first
+			}
+			{
+				if err := tx.SetDeadline(ctx, nrm.Deadline{CaseID: caseID, Kind: nrm.DeadlineRecoveryEnd, Due: end}); err != nil {
+					return "", err
+				}
+			}
+			if due, ok := p.ConclusiveTargetDate(today.Time()); ok {
+				if err := tx.SetDeadline(ctx, nrm.Deadline{CaseID: caseID, Kind: nrm.DeadlineCG, Due: nrm.DateOf(due)}); err != nil {
+					return "", err
 				}
 			}
 		}
-		why := string(step)
-		if reason != "" {
-			z, err := s.personSealer(rec)
-			if err != nil {
-				return err
-			}
-			note := nrm.Note{ID: nrm.NewID(), CaseID: caseID, Compartment: nrm.Identity, Text: string(step) + ": " + reason,
-				AuthorID: a.UserID, AuthorOrg: a.OrgID, CreatedAt: tx.Time()}
-			if err := tx.InsertNote(ctx, nrm.NoteRecord{Note: note, PersonID: rec.Person.ID,
-				Body: z.seal("case_notes", "body", note.ID, note.Text)}); err != nil {
-				return err
-			}
+	}
+	if step == nrm.StepReconsider {
+		c.Outcome = nrm.OutcomeReconsidering
+	}
+	if reason != "" {
+		z, err := f.sealer()
+		if err != nil {
+			return "", err
 		}
-		if err := s.changeState(ctx, tx, &c, state, today, why); err != nil {
-			return err
+		note := nrm.Note{ID: nrm.NewID(), CaseID: caseID, Compartment: nrm.Identity, Text: string(step) + ": " + reason,
+			AuthorID: f.actor.UserID, AuthorOrg: f.actor.OrgID, CreatedAt: tx.Time()}
+		if err := tx.InsertNote(ctx, nrm.NoteRecord{Note: note, PersonID: f.rec.Person.ID,
+			Body: z.seal("case_notes", "body", note.ID, note.Text)}); err != nil {
+			return "", err
 		}
-		return s.record(ctx, tx, s.entry(ctx, "case.state", "case/"+caseID, outcomeOK, string(state)))
-	})
-	return state, err
+	}
+	if err := s.changeState(ctx, tx, &c, state, today, string(step)); err != nil {
+		return "", err
+	}
+	f.rec.Case = c
+	return state, f.audit("case.state", string(state))
 }
 
 // decisionOutcome names what a decision brings the identification track to.

@@ -38,6 +38,12 @@ type AuditSource interface {
 
 type Tx interface {
 	Time() time.Time
+	// Reconsideration requests (sqlstore/reconsideration.go).
+	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
+	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)
+	Reconsiderations(ctx context.Context, caseID string) ([]nrm.ReconsiderationRecord, error)
+	AnswerReconsideration(ctx context.Context, id, status string, sealed []byte, by string) error
+	ReopenReferral(ctx context.Context, id string) error
 	// AccessFacts returns what decides an organisation's access to a case.
 	AccessFacts(ctx context.Context, caseID, orgID string) (nrm.AccessFacts, error)
 	// AccessFactsOf is AccessFacts for a case already read.

@@ -22,7 +22,9 @@ ALTER TABLE cases ADD COLUMN identification_outcome TEXT NOT NULL DEFAULT '';
 CREATE TABLE reconsideration_requests (
     id             TEXT PRIMARY KEY,
     case_id        TEXT NOT NULL REFERENCES cases(id),
-    decision_id    TEXT NOT NULL,
+    subject        TEXT NOT NULL,
+    subject_id     TEXT NOT NULL,
+    to_org         TEXT NOT NULL,
     requested_by   TEXT NOT NULL,
     requested_org  TEXT NOT NULL,
     requester      TEXT NOT NULL,
