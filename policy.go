@@ -98,8 +98,8 @@ const (
 	ActReferralRespond Action = "referral.respond" // accept or decline, by the recipient
 	ActDecide          Action = "decision.create"
 	ActAskReconsider   Action = "reconsideration.request" // by the referring side, a support provider or a lawyer
-	ActSupportWrite    Action = "support.write" // needs, plans, services, residence
-	ActClose           Action = "case.close"    // close, or re-open as a new episode
+	ActSupportWrite    Action = "support.write"           // needs, plans, services, residence
+	ActClose           Action = "case.close"              // close, or re-open as a new episode
 	ActNotify          Action = "notification.create"
 	ActDeadlines       Action = "deadlines.read"     // the organisation's dashboard
 	ActDeadlinesAll    Action = "deadlines.overview" // every case's clocks, without case data
