@@ -48,6 +48,10 @@ func (s *Service) recordRead(ctx context.Context, entries ...auditlog.Entry) err
 	if BenchBaseline {
 		return nil
 	}
+	if rs, ok := ctx.Value(readScopeKey{}).(*readScope); ok {
+		rs.entries = append(rs.entries, entries...) // recorded once, when the whole read is done
+		return nil
+	}
 	return s.committer.append(ctx, entries)
 }
 
@@ -90,6 +94,9 @@ func (s *Service) write(ctx context.Context, fn func(Tx) error) error {
 }
 
 func (s *Service) read(ctx context.Context, fn func(Tx) error) error {
+	if rs, ok := ctx.Value(readScopeKey{}).(*readScope); ok {
+		return fn(rs.tx) // part of a case file read: its transaction
+	}
 	err := s.store.Read(ctx, fn)
 	s.recordDenial(ctx, err)
 	return err

@@ -386,14 +386,16 @@ func (w *Web) caseFile(rw http.ResponseWriter, r *http.Request, s service.Sessio
 func (w *Web) renderCasePage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, status int, v view, failed string) {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	c, err := w.svc.Case(ctx, id)
+	// One read of the case file: what this viewer may see and do.
+	cf, err := w.svc.CaseFile(ctx, id)
 	if err != nil {
 		w.fail(rw, r, s, err)
 		return
 	}
+	c, act := cf.CaseView, cf.Actions
 	p := casePage{Case: c, Today: w.svc.Today(), Explain: stateExplained[c.State], Next: nrm.NextSteps(c.State),
 		Purposes: nrm.ConsentPurposes, Scopes: nrm.Compartments, Kinds: []string{nrm.ReasonableGrounds, nrm.ConclusiveGrounds},
-		Outcomes: []string{nrm.Positive, nrm.Negative}, Closures: nrm.CloseReasons, OrgName: map[string]string{}}
+		Outcomes: []string{nrm.Positive, nrm.Negative}, Closures: act.CloseReasons, OrgName: map[string]string{}}
 	if v.Form == nil {
 		v.Form = map[string]string{}
 	}
@@ -404,18 +406,9 @@ func (w *Web) renderCasePage(rw http.ResponseWriter, r *http.Request, s service.
 		failed = "screening" // the indicator list was switched
 	}
 	p.formState = formState{L: localizerFor(r), Errs: v.FieldErrors, Values: v.Form, OpenForm: failed}
-	a, acc, live := s.Actor, c.Access, !c.Person.Erased
-	p.Can = casePerms{
-		Screen:  live && nrm.Can(a, nrm.ActScreen, acc),
-		Consent: live && nrm.Can(a, nrm.ActConsentRecord, acc),
-		Refer:   live && c.State != nrm.StateClosed && nrm.Can(a, nrm.ActRefer, acc),
-		Decide:  live && nrm.Can(a, nrm.ActDecide, acc),
-		Close:   nrm.Can(a, nrm.ActClose, acc),
-		Note:    live && len(c.Readable.Compartments()) > 0,
-		Support: c.Readable.Has(nrm.Support),
-		SupportWrite: live && c.State != nrm.StateClosed && c.Readable.Has(nrm.Support) &&
-			nrm.Can(a, nrm.ActSupportWrite, acc),
-	}
+	a := s.Actor
+	p.Can = casePerms{Screen: act.Screen, Consent: act.Consent, Refer: act.Refer, Decide: act.Decide || act.Reconsider || act.AwaitConclusive,
+		Close: act.Close || act.Reopen, Note: act.Note, Support: cf.Protection != nil, SupportWrite: act.SupportWrite}
 	for _, d := range c.Deadlines {
 		p.Clocks = append(p.Clocks, clockOf(d, p.Today))
 	}
@@ -440,59 +433,22 @@ func (w *Web) renderCasePage(rw http.ResponseWriter, r *http.Request, s service.
 	slices.SortStableFunc(p.Recipients, func(x, y nrm.Organisation) int {
 		return boolRank(x.Kind == nrm.KindCompetentAuthority) - boolRank(y.Kind == nrm.KindCompetentAuthority)
 	})
-
-	if p.PersonPart, err = w.personPart(ctx, a, c, v.Form); err != nil {
-		w.fail(rw, r, s, err)
-		return
-	}
-	if p.Notes, err = w.svc.Notes(ctx, c.ID); err != nil {
-		w.fail(rw, r, s, err)
-		return
-	}
-	events, err := w.svc.Timeline(ctx, c.ID)
-	if err != nil {
-		w.fail(rw, r, s, err)
-		return
-	}
-	for _, e := range events {
+	p.PersonPart = w.personPart(cf, v.Form)
+	p.Notes = cf.Notes
+	for _, e := range cf.Timeline {
 		p.Timeline = append(p.Timeline, eventRow{Event: e, Org: p.OrgName[e.ActorOrg]})
 	}
-	consents, err := w.svc.Consents(ctx, c.ID)
-	if err != nil {
-		w.fail(rw, r, s, err)
-		return
-	}
-	for _, k := range consents {
+	for _, k := range cf.Consents {
 		st := k.StatusOn(p.Today)
-		p.Consents = append(p.Consents, consentRow{Consent: k, Status: st, Recipient: p.OrgName[k.RecipientOrg], CanUse: st == nrm.ConsentGiven && k.Purpose == nrm.PurposeReferral})
+		p.Consents = append(p.Consents, consentRow{Consent: k, Status: st, Recipient: p.OrgName[k.RecipientOrg], CanUse: act.UseConsent[k.ID]})
 	}
-	refs, err := w.svc.Referrals(ctx, c.ID)
-	if err != nil {
-		w.fail(rw, r, s, err)
-		return
-	}
-	for _, x := range refs {
+	for _, x := range cf.Referrals {
 		p.Referrals = append(p.Referrals, referralRow{Referral: x, To: p.OrgName[x.ToOrg], From: p.OrgName[x.FromOrg],
-			Withdraw: live && x.FromOrg == a.OrgID && nrm.Can(a, nrm.ActRefer, acc) &&
-				(x.Status == nrm.ReferralPending || x.Status == nrm.ReferralAccepted)})
+			Withdraw: act.WithdrawReferral[x.ID]})
 	}
-	if p.Decisions, err = w.svc.Decisions(ctx, c.ID); err != nil {
-		w.fail(rw, r, s, err)
-		return
-	}
-	if c.Readable.Has(nrm.Identity) {
-		if p.Screenings, err = w.svc.Screenings(ctx, c.ID); err != nil {
-			w.fail(rw, r, s, err)
-			return
-		}
-	}
-
-	if p.Can.Support {
-		prot, err := w.svc.Protection(ctx, c.ID)
-		if err != nil {
-			w.fail(rw, r, s, err)
-			return
-		}
+	p.Decisions, p.Screenings = cf.Decisions, cf.Screenings
+	if cf.Protection != nil {
+		prot := *cf.Protection
 		sp := &supportPart{Protection: prot, NeedTypes: nrm.NeedTypes, PlanTypes: nrm.PlanTypes,
 			ServiceTypes: nrm.ServiceTypes, Bases: nrm.ResidenceBases}
 		for _, x := range prot.Residence {

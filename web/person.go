@@ -5,7 +5,6 @@ package web
 // case's warnings. Drawn by templates/_person.html.
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -59,16 +58,14 @@ var personFields = []string{nrm.FieldGivenName, nrm.FieldFamilyName, nrm.FieldAl
 
 // personPart builds the person's section and fills the correction and
 // guardian forms with the current values where nothing was typed.
-func (w *Web) personPart(ctx context.Context, a nrm.Actor, c nrm.CaseView, form map[string]string) (*personPart, error) {
+func (w *Web) personPart(cf service.CaseFile, form map[string]string) *personPart {
+	c := cf.CaseView
 	if !c.Readable.Has(nrm.Identity) || c.Person.Erased {
-		return nil, nil
+		return nil
 	}
-	p := &personPart{Correct: nrm.Can(a, nrm.ActPersonCorrect, c.Access), Sexes: nrm.Sexes}
+	p := &personPart{Correct: cf.Actions.CorrectPerson, Sexes: nrm.Sexes}
 	p.Guardian = p.Correct && c.Child
-	history, err := w.svc.PersonHistory(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
+	history := cf.PersonHistory
 	for i := len(history) - 1; i >= 0; i-- { // newest first
 		h := history[i]
 		row := correctionRow{At: h.At}
@@ -96,7 +93,7 @@ func (w *Web) personPart(ctx context.Context, a nrm.Actor, c nrm.CaseView, form 
 			form[k] = v
 		}
 	}
-	return p, nil
+	return p
 }
 
 func checked(b bool) string {
