@@ -213,11 +213,16 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 		if err != nil {
 			return err
 		}
+		page := make([]nrm.Case, len(recs))
+		for i, rec := range recs {
+			page[i] = rec.Case
+		}
+		facts, err := tx.AccessFactsOfMany(ctx, page, a.OrgID)
+		if err != nil {
+			return err
+		}
 		for _, rec := range recs {
-			acc, err := s.accessTo(ctx, tx, rec.Case, a.OrgID)
-			if err != nil {
-				return err
-			}
+			acc := nrm.AccessOf(facts[rec.ID])
 			if !nrm.Can(a, nrm.ActCaseView, acc) {
 				continue
 			}

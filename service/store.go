@@ -46,6 +46,8 @@ type Tx interface {
 	ReopenReferral(ctx context.Context, id string) error
 	// AccessFacts returns what decides an organisation's access to a case.
 	AccessFacts(ctx context.Context, caseID, orgID string) (nrm.AccessFacts, error)
+	// AccessFactsOfMany is AccessFactsOf for a page of cases, in two queries.
+	AccessFactsOfMany(ctx context.Context, cases []nrm.Case, orgID string) (map[string]nrm.AccessFacts, error)
 	// AccessFactsOf is AccessFacts for a case already read.
 	AccessFactsOf(ctx context.Context, c nrm.Case, orgID string) (nrm.AccessFacts, error)
 	// AllFlags returns the newest flags, for coordinators.
