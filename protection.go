@@ -341,9 +341,10 @@ func (r Residence) Renew(rn Renewal) (Residence, error) {
 // of the protection track say something about the person's support and
 // residence, and show only to those who may read support.
 func DeadlineCompartment(kind string) Compartment {
-	switch kind {
-	case DeadlinePlanReview, DeadlinePermitExpiry:
-		return Support
+	for _, t := range tracks {
+		if slices.Contains(t.Clocks, kind) {
+			return t.Compartment
+		}
 	}
 	return ""
 }

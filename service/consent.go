@@ -154,6 +154,9 @@ func (s *Service) withdrawFromNRM(f *caseFile, c nrm.Consent) error {
 		return nil
 	}
 	cs := f.rec.Case
+	if err := nrm.Guard(cs, nrm.StepClose, nrm.CloseWithdrewFromNRM); err != nil {
+		return err
+	}
 	cs.ClosedReason, cs.ClosedOn, cs.Outcome = nrm.CloseWithdrewFromNRM, f.today(), nrm.OutcomeWithdrewNRM
 	if err := f.tx.ClearDeadlines(f.ctx, cs.ID); err != nil {
 		return err

@@ -32,7 +32,7 @@ func (s *Service) CloseCase(ctx context.Context, caseID string, in nrm.CloseInpu
 			return err
 		}
 		c := rec.Case
-		if err := nrm.CheckClosure(c.State, reason); err != nil {
+		if err := nrm.Guard(c, nrm.StepClose, reason); err != nil {
 			return err
 		}
 		if on.IsZero() {

@@ -31,8 +31,8 @@ func (s *Service) supportCase(ctx context.Context, tx Tx, a nrm.Actor, caseID st
 	if err != nil {
 		return rec, sealer{}, err
 	}
-	if rec.State == nrm.StateClosed {
-		return rec, sealer{}, nrm.Conflict("the case is closed: re-open it as a new episode to record support")
+	if err := nrm.Guard(rec.Case, nrm.StepSupportRecord, ""); err != nil {
+		return rec, sealer{}, err
 	}
 	z, err := s.personSealer(rec)
 	return rec, z, err
