@@ -1,5 +1,7 @@
 package nrm
 
+import "strings"
+
 // The one access rule of the case file. The store returns the facts (who
 // created the case, the referrals of it to one organisation and the
 // consents they rest on, whether that organisation decided on it); AccessOf
@@ -82,4 +84,59 @@ func Readable(a Actor, acc Access) Scope {
 		}
 	}
 	return s
+}
+
+// Shareable is what an organisation standing as acc may pass on to someone
+// else: the owner all of the file, a partner only what it may read itself.
+func Shareable(acc Access) Scope {
+	switch acc.Relation {
+	case RelOwner:
+		return FullScope
+	case RelPartner:
+		return acc.Scope
+	}
+	return 0
+}
+
+// CheckOnwardScope is the rule on passing a file on: a partner refers
+// onwards, or records a consent for someone else, only within what it may
+// read itself. The refusal is a 422 naming scope.
+func CheckOnwardScope(acc Access, want Scope) error {
+	own := Shareable(acc)
+	if wider := want &^ own; wider != 0 {
+		return Invalid("scope", "wider than what your organisation holds of this case (%s): it cannot pass on %s",
+			scopeList(own), scopeList(wider))
+	}
+	return nil
+}
+
+// CheckConsentFor is the rule on the consent a referral rests on: it is of
+// the case, given, not expired, to that recipient and for that purpose. The
+// refusal is a 422 naming consent_id.
+func CheckConsentFor(k Consent, caseID, purpose, recipient string, today Date) error {
+	switch {
+	case k.CaseID != caseID:
+		return Invalid("consent_id", "no consent with this id on this case")
+	case k.Status == ConsentWithdrawn:
+		return Invalid("consent_id", "the consent was withdrawn")
+	case k.StatusOn(today) == ConsentExpired:
+		return Invalid("consent_id", "the consent expired on %s", k.Expires)
+	case k.RecipientOrg != recipient:
+		return Invalid("consent_id", "the consent is for another recipient")
+	case k.Purpose != purpose:
+		// A consent is used only for its purpose.
+		return Invalid("consent_id", "the consent was given for %s, not for %s", k.Purpose, purpose)
+	}
+	return nil
+}
+
+func scopeList(s Scope) string {
+	var out []string
+	for _, c := range s.Compartments() {
+		out = append(out, string(c))
+	}
+	if len(out) == 0 {
+		return "nothing"
+	}
+	return strings.Join(out, ", ")
 }

@@ -27,9 +27,8 @@ func (s *Service) RecordConsent(ctx context.Context, caseID string, in nrm.Conse
 		rec := f.rec
 		// A partner records a consent for someone else only within what it
 		// may read itself: it cannot pass on more than it holds.
-		if wider := c.Scope &^ f.shareable(); wider != 0 {
-			return nrm.Invalid("scope", "wider than what your organisation holds of this case (%s): it cannot pass on %s",
-				scopeNames(f.shareable()), scopeNames(wider))
+		if err := nrm.CheckOnwardScope(f.acc, c.Scope); err != nil {
+			return err
 		}
 		if c.RecipientOrg == a.OrgID {
 			return nrm.Invalid("recipient_org", "your own organisation: a consent is to share the file with someone else")

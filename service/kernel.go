@@ -186,12 +186,5 @@ func (f *caseFile) audit(action, detail string) error {
 // today is the transaction's date.
 func (f *caseFile) today() nrm.Date { return nrm.DateOf(f.tx.Time()) }
 
-// shareable is what this actor's organisation may pass on: a partner
-// refers onwards, or records a consent for someone else, only within what
-// it may read itself (CONTRACT.md, "Rules every path enforces").
-func (f *caseFile) shareable() nrm.Scope {
-	if f.acc.Relation == nrm.RelOwner {
-		return nrm.FullScope
-	}
-	return f.acc.Scope
-}
+// shareable is what this actor's organisation may pass on (nrm.Shareable).
+func (f *caseFile) shareable() nrm.Scope { return nrm.Shareable(f.acc) }

@@ -59,8 +59,8 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 			return nrm.ErrTransition(c.State, nrm.StepRefer)
 		}
 		// A partner refers onwards only within what it may read itself.
-		if wider := r.Scope &^ own; wider != 0 {
-			return nrm.Invalid("scope", "wider than what your organisation holds of this case (%s)", scopeNames(own))
+		if err := nrm.CheckOnwardScope(f.acc, r.Scope); err != nil {
+			return err
 		}
 		if c.Child && r.ConsentID == "" {
 			if r.Scope == 0 {
@@ -73,20 +73,14 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 				return nrm.Invalid("consent_id", "an adult is referred only with their informed consent: record it first")
 			}
 			k, err := tx.Consent(ctx, r.ConsentID)
-			switch {
-			case nrm.ErrorCode(err) == nrm.CodeNotFound || err == nil && k.CaseID != caseID:
+			if nrm.ErrorCode(err) == nrm.CodeNotFound {
 				return nrm.Invalid("consent_id", "no consent with this id on this case")
-			case err != nil:
+			}
+			if err != nil {
 				return err
-			case k.Status == nrm.ConsentWithdrawn:
-				return nrm.Invalid("consent_id", "the consent was withdrawn")
-			case k.StatusOn(nrm.DateOf(tx.Time())) == nrm.ConsentExpired:
-				return nrm.Invalid("consent_id", "the consent expired on %s", k.Expires)
-			case k.RecipientOrg != r.ToOrg:
-				return nrm.Invalid("consent_id", "the consent is for another recipient")
-			case k.Purpose != nrm.PurposeReferral:
-				// A consent is used only for its purpose.
-				return nrm.Invalid("consent_id", "the consent was given for %s, not for a referral", k.Purpose)
+			}
+			if err := nrm.CheckConsentFor(k, caseID, nrm.PurposeReferral, r.ToOrg, nrm.DateOf(tx.Time())); err != nil {
+				return err
 			}
 			if r.Scope != 0 && r.Scope&^k.Scope != 0 {
 				return nrm.Invalid("scope", "wider than the consent (%s)", scopeNames(k.Scope))
