@@ -100,6 +100,25 @@ func TestPossibleDuplicateIsToldToTheHolderNeverToTheNewcomer(t *testing.T) {
 				}
 			}
 		})
+		t.Run("the newcomer's auditor learns nothing of the flag", func(t *testing.T) {
+			// The newcomer's own audit entries are its auditor's to read: the
+			// flag raised by its registration must not show there either.
+			auditor := w.a.MustToken(t, w.a.MustUser(t, w.ngo, nrm.RoleAuditor))
+			for _, it := range w.must(t, 200, "GET", "/api/v1/audit/entries", auditor, nil)["items"].([]any) {
+				for _, leak := range []string{w.police.ID, holder, nrm.FlagPossibleDuplicate, "case.flag"} {
+					if e := mustJSON(it); strings.Contains(e, leak) {
+						t.Errorf("the newcomer's audit entries hold %q: %s", leak, e)
+					}
+				}
+			}
+		})
+		t.Run("the whole log still holds the flag, for a coordinator organisation's auditor", func(t *testing.T) {
+			_, auditor := w.partner(t, nrm.KindCoordinator, nrm.RoleAuditor)
+			l := w.must(t, 200, "GET", "/api/v1/audit/entries?action=case.flag", auditor, nil)["items"].([]any)
+			if len(l) != 1 || l[0].(map[string]any)["object"] != "case/"+holder {
+				t.Fatalf("%v", l)
+			}
+		})
 		t.Run("the holder's read of its case shows the flag naming the newcomer", func(t *testing.T) {
 			c := w.must(t, 200, "GET", "/api/v1/cases/"+holder, w.officer, nil)
 			flags, _ := c["flags"].([]any)
