@@ -87,7 +87,15 @@ func (s *Service) indexPersonFlagging(ctx context.Context, tx Tx, c nrm.Case, fl
 		if err := tx.InsertFlag(ctx, f); err != nil {
 			return nil, err
 		}
-		entries = append(entries, s.entry(ctx, "case.flag", "case/"+m.CaseID, outcomeOK, kind+" with case/"+c.ID+"; flag "+f.ID))
+		// The flag is nrm's own act on the holder's case, not the
+		// registering organisation's: its entry is in the whole log (for
+		// auditors of coordinator and ombudsman organisations, linked to the
+		// registration by the request id), never among the registering
+		// organisation's entries, whose auditors must not learn that another
+		// organisation holds the person (CONTRACT.md, "Rules every path enforces").
+		e := s.entry(ctx, "case.flag", "case/"+m.CaseID, outcomeOK, kind+" with case/"+c.ID+"; flag "+f.ID)
+		e.Actor, e.ActorOrg, e.ActorRole = nrm.SystemActor.UserID, "", ""
+		entries = append(entries, e)
 	}
 	return entries, nil
 }

@@ -98,8 +98,11 @@ type notifyPage struct {
 	Sexes, AgeBands, Types []string
 }
 
+// notifyData offers the adult age bands only: an anonymous notification is
+// for an adult (a person of unknown age is presumed a child, and a child is
+// referred), so the form neither offers nor presets "unknown".
 func notifyData() notifyPage {
-	return notifyPage{Sexes: nrm.Sexes, AgeBands: nrm.AgeBands, Types: nrm.ExploitationTypes}
+	return notifyPage{Sexes: nrm.Sexes, AgeBands: nrm.AdultAgeBands(), Types: nrm.ExploitationTypes}
 }
 
 // notifyPage serves GET /notify.
@@ -108,7 +111,7 @@ func (w *Web) notifyPage(rw http.ResponseWriter, r *http.Request, s service.Sess
 		w.fail(rw, r, s, nrm.Forbidden("your role does not record notifications"))
 		return
 	}
-	form := map[string]string{"notified_on": w.svc.Today().String(), "sex": "unknown", "age_band": "unknown", "exploitation_type": "unknown"}
+	form := map[string]string{"notified_on": w.svc.Today().String(), "sex": "unknown", "age_band": "", "exploitation_type": "unknown"}
 	w.render(rw, r, s, http.StatusOK, "notify", view{Flash: flash(r), Form: form, Data: notifyData()})
 }
 
