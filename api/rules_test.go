@@ -544,3 +544,128 @@ func TestTheDeadlinesOverviewIsTheNationalCoordinators(t *testing.T) {
 		})
 	})
 }
+
+// The same rules on the other paths that reach them: an import, a
+// correction of the person, a child's referral onwards.
+func TestTheRulesHoldOnOtherPaths(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, e sqlstore.Engine) {
+		w := newWorld(t, e, service.Config{})
+		ngoAuditor := w.a.MustToken(t, w.a.MustUser(t, w.ngo, nrm.RoleAuditor))
+		noFlagEntries := func(t *testing.T, leaks ...string) {
+			t.Helper()
+			for _, it := range w.must(t, 200, "GET", "/api/v1/audit/entries", ngoAuditor, nil)["items"].([]any) {
+				for _, leak := range append(leaks, "case.flag", nrm.FlagPossibleDuplicate) {
+					if e := mustJSON(it); strings.Contains(e, leak) {
+						t.Errorf("the NGO's audit entries hold %q: %s", leak, e)
+					}
+				}
+			}
+		}
+		t.Run("a possible duplicate found by an import is not told to the importer", func(t *testing.T) {
+			holder := w.a.MustCase(t, w.officer, testapp.CaseBody("Mirela", "Vasile", "1991-03-03"))
+			r := w.a.Do(t, "POST", "/api/v1/cases/import", w.ngoWorker, map[string]any{"cases": []any{testapp.CaseBody("Mirela", "Vasile", "1991-03-03")}})
+			if r.Status != 201 && r.Status != 200 {
+				t.Fatalf("%d %s", r.Status, r.Body)
+			}
+			for _, leak := range []string{w.police.ID, w.police.Name, holder, `"flags"`} {
+				if strings.Contains(string(r.Body), leak) {
+					t.Fatalf("the import answer holds %q: %s", leak, r.Body)
+				}
+			}
+			noFlagEntries(t, holder, w.police.ID)
+			if flags, _ := w.must(t, 200, "GET", "/api/v1/cases/"+holder, w.officer, nil)["flags"].([]any); len(flags) != 1 {
+				t.Fatalf("the holder is not told: %v", flags)
+			}
+		})
+		t.Run("a possible duplicate found by a correction is not told to the corrector", func(t *testing.T) {
+			holder := w.a.MustCase(t, w.officer, testapp.CaseBody("Elena", "Munteanu", "1993-07-07"))
+			id := w.a.MustCase(t, w.ngoWorker, testapp.CaseBody("Elena", "Munteanu", "1993-07-08"))
+			r := w.a.Do(t, "PATCH", personPath(id), w.ngoWorker, map[string]any{"date_of_birth": "1993-07-07"})
+			g := w.a.Do(t, "GET", "/api/v1/cases/"+id, w.ngoWorker, nil)
+			for _, leak := range []string{w.police.ID, w.police.Name, holder, `"flags"`} {
+				if r.Status != 200 || strings.Contains(string(r.Body), leak) || strings.Contains(string(g.Body), leak) {
+					t.Fatalf("%d; the corrector reads %q: %s\n%s", r.Status, leak, r.Body, g.Body)
+				}
+			}
+			noFlagEntries(t, holder, w.police.ID)
+			if flags, _ := w.must(t, 200, "GET", "/api/v1/cases/"+holder, w.officer, nil)["flags"].([]any); len(flags) != 1 {
+				t.Errorf("the holder is not told of the match a correction revealed: %v", flags)
+			}
+		})
+		for name, patch := range map[string]map[string]any{"a date of birth under 18": {"date_of_birth": "2011-06-01"}, "age uncertain": {"age_uncertain": true}} {
+			t.Run("an adult corrected to "+name+" is screened with a child set", func(t *testing.T) {
+				id := w.adultCase(t, w.officer)
+				if c := w.must(t, 200, "PATCH", personPath(id), w.officer, patch); c["child"] != true {
+					t.Fatalf("%v", c)
+				}
+				before := w.snap(t, id, w.officer)
+				w.wantError(t, 422, "indicator_set", "POST", "/api/v1/cases/"+id+"/screenings", w.officer,
+					map[string]any{"indicator_set": "adult-labour", "indicators": []string{"AL01"}})
+				w.unchanged(t, id, w.officer, before)
+				w.must(t, 201, "POST", "/api/v1/cases/"+id+"/screenings", w.officer, map[string]any{"indicator_set": "child-labour", "indicators": []string{"CL01"}})
+			})
+		}
+		t.Run("a partner refers a child's case onwards, without consent, within its own scope only", func(t *testing.T) {
+			shelter, shelterWorker := w.partner(t, nrm.KindShelter, nrm.RoleCaseWorker)
+			id := w.a.MustCase(t, w.ngoWorker, testapp.CaseBody("Ion", "Rusu", "2012-05-01"))
+			ref := w.must(t, 201, "POST", "/api/v1/cases/"+id+"/referrals", w.ngoWorker,
+				map[string]any{"to_org": w.police.ID, "reason": "A child in forced labour.", "scope": []string{"identity"}})
+			w.must(t, 200, "POST", "/api/v1/referrals/"+ref["id"].(string)+"/accept", w.detective, nil)
+			before := w.snap(t, id, w.ngoWorker)
+			for _, scope := range [][]string{{"identity", "support"}, {"support"}, {"justice"}} {
+				w.wantError(t, 422, "scope", "POST", "/api/v1/cases/"+id+"/referrals", w.detective,
+					map[string]any{"to_org": shelter.ID, "reason": "Needs a bed.", "scope": scope})
+			}
+			w.unchanged(t, id, w.ngoWorker, before)
+			m := w.must(t, 201, "POST", "/api/v1/cases/"+id+"/referrals", w.detective, map[string]any{"to_org": shelter.ID, "reason": "Needs a bed."})
+			w.must(t, 200, "POST", "/api/v1/referrals/"+m["id"].(string)+"/accept", shelterWorker, nil)
+			if r := readable(w.must(t, 200, "GET", "/api/v1/cases/"+id, shelterWorker, nil)); !slices.Equal(r, []string{"identity"}) {
+				t.Fatalf("the onward recipient of the child's case reads %v", r)
+			}
+		})
+		t.Run("child protection notified on a partner's referral or correction gets no more than the partner holds", func(t *testing.T) {
+			// The owner's own notification is declined; the police partner,
+			// holding identity only, then refers onwards (or corrects the
+			// age) and child protection is notified anew, on its behalf.
+			for _, how := range []string{"referral", "correction"} {
+				shelter, _ := w.partner(t, nrm.KindShelter, nrm.RoleCaseWorker)
+				body := testapp.CaseBody("Ion", "Rusu", "2012-05-01")
+				if how == "correction" {
+					body = testapp.CaseBody("Ion", "Rusu", "1999-05-01")
+				}
+				id := w.a.MustCase(t, w.ngoWorker, body)
+				ref := w.must(t, 201, "POST", "/api/v1/cases/"+id+"/referrals", w.ngoWorker,
+					map[string]any{"to_org": w.police.ID, "reason": "Referred to the police.", "scope": []string{"identity"},
+						"consent_id": map[bool]any{true: nil, false: w.consent(t, w.ngoWorker, id, w.police.ID, []string{"identity"}, "")}[how == "referral"]})
+				w.must(t, 200, "POST", "/api/v1/referrals/"+ref["id"].(string)+"/accept", w.detective, nil)
+				for _, it := range w.childProtectionInbox(t) {
+					if r := it.(map[string]any); r["case_id"] == id {
+						w.must(t, 200, "POST", "/api/v1/referrals/"+r["id"].(string)+"/decline", w.cpWorker, map[string]any{"reason": "Another office."})
+					}
+				}
+				if how == "referral" {
+					w.must(t, 201, "POST", "/api/v1/cases/"+id+"/referrals", w.detective, map[string]any{"to_org": shelter.ID, "reason": "Needs a bed."})
+				} else {
+					w.must(t, 200, "PATCH", personPath(id), w.detective, map[string]any{"date_of_birth": "2011-06-01"})
+				}
+				var notified []any
+				for _, it := range w.childProtectionInbox(t) {
+					if it.(map[string]any)["case_id"] == id {
+						notified = append(notified, it)
+					}
+				}
+				if len(notified) != 1 {
+					t.Fatalf("%s: child protection notifications: %v", how, notified)
+				}
+				n := notified[0].(map[string]any)
+				if got := mustJSON(n["scope"]); n["from_org"] != w.police.ID || got != `["identity"]` {
+					t.Fatalf("%s: the partner's notification of child protection shares %s (from %v)", how, got, n["from_org"])
+				}
+				w.must(t, 200, "POST", "/api/v1/referrals/"+n["id"].(string)+"/accept", w.cpWorker, nil)
+				if r := readable(w.must(t, 200, "GET", "/api/v1/cases/"+id, w.cpWorker, nil)); slices.Contains(r, "support") {
+					t.Fatalf("%s: child protection reads %v through the partner", how, r)
+				}
+			}
+		})
+	})
+}

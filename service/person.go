@@ -71,7 +71,11 @@ func (s *Service) CorrectPerson(ctx context.Context, caseID string, in nrm.Perso
 			entries = append(entries, flagEntries...)
 		}
 		if nrm.AgeChanged(fields) {
-			if err := s.redecideChild(ctx, tx, rec, next, z); err != nil {
+			own := nrm.FullScope // what the corrector's organisation may pass on
+			if acc.Relation != nrm.RelOwner {
+				own = acc.Scope
+			}
+			if err := s.redecideChild(ctx, tx, rec, next, z, own); err != nil {
 				return err
 			}
 		}
@@ -124,7 +128,7 @@ func (s *Service) reindexPerson(ctx context.Context, tx Tx, c nrm.Case) ([]audit
 // A case that becomes a child's and has been referred, or is past
 // encountered (and is not closed), is notified to child protection as
 // Refer does; a case that stops being one keeps its referrals.
-func (s *Service) redecideChild(ctx context.Context, tx Tx, rec nrm.CaseRecord, p nrm.Person, z sealer) error {
+func (s *Service) redecideChild(ctx context.Context, tx Tx, rec nrm.CaseRecord, p nrm.Person, z sealer, own nrm.Scope) error {
 	child := nrm.PresumedChild(p, rec.Encounter.Date)
 	if child == rec.Child {
 		return nil
@@ -156,7 +160,7 @@ func (s *Service) redecideChild(ctx context.Context, tx Tx, rec nrm.CaseRecord, 
 	if !referred {
 		return nil // child protection is notified when the case is referred
 	}
-	return s.notifyChildProtection(ctx, tx, rec, z, "")
+	return s.notifyChildProtection(ctx, tx, rec, z, "", own)
 }
 
 // childProtectionFor lists the child-protection organisations that serve a

@@ -111,7 +111,7 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 			}
 		}
 		if c.Child {
-			if err := s.notifyChildProtection(ctx, tx, rec, z, to.ID); err != nil {
+			if err := s.notifyChildProtection(ctx, tx, rec, z, to.ID, own); err != nil {
 				return err
 			}
 		}
@@ -122,7 +122,10 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 
 // notifyChildProtection gives every child-protection body not yet involved
 // a referral of a child's case (CETS 197 Art. 10(4)): no consent is needed.
-func (s *Service) notifyChildProtection(ctx context.Context, tx Tx, rec nrm.CaseRecord, z sealer, except string) error {
+// The notification is made on the actor's organisation's behalf, so it
+// shares at most what that organisation holds (own): a partner passes on
+// no more than it may read itself (CONTRACT.md, "Rules every path enforces").
+func (s *Service) notifyChildProtection(ctx context.Context, tx Tx, rec nrm.CaseRecord, z sealer, except string, own nrm.Scope) error {
 	orgs, err := tx.Orgs(ctx)
 	if err != nil {
 		return err
@@ -145,7 +148,7 @@ func (s *Service) notifyChildProtection(ctx context.Context, tx Tx, rec nrm.Case
 		if acc.Relation != nrm.RelNone {
 			continue
 		}
-		r := nrm.Referral{ID: nrm.NewID(), CaseID: rec.ID, FromOrg: a.OrgID, ToOrg: o.ID, Scope: childProtectionScope,
+		r := nrm.Referral{ID: nrm.NewID(), CaseID: rec.ID, FromOrg: a.OrgID, ToOrg: o.ID, Scope: childProtectionScope & own,
 			Status: nrm.ReferralPending, ChildProtection: true, CreatedBy: a.UserID, CreatedAt: tx.Time(), Version: 1}
 		reason := "Notification of a child (or a person presumed a child) in the National Referral Mechanism."
 		if err := tx.InsertReferral(ctx, nrm.ReferralRecord{Referral: r, SealedReason: z.seal("referrals", "reason", r.ID, reason)}); err != nil {
