@@ -125,7 +125,7 @@ func CheckConsentFor(k Consent, caseID, purpose, recipient string, today Date) e
 		return Invalid("consent_id", "the consent is for another recipient")
 	case k.Purpose != purpose:
 		// A consent is used only for its purpose.
-		return Invalid("consent_id", "the consent was given for %s, not for %s", k.Purpose, purpose)
+		return Invalid("consent_id", "the consent was given for %s, not for a %s", k.Purpose, purpose)
 	}
 	return nil
 }

@@ -409,6 +409,9 @@ func TestWithdrawalFromTheNRMKeepsTheAuthoritysDecisions(t *testing.T) {
 			if len(items) != 1 || items[0].(map[string]any)["id"] != d["id"] || items[0].(map[string]any)["kind"] != "reasonable-grounds" {
 				t.Fatalf("%v", l)
 			}
+			if items[0].(map[string]any)["reasons"] != "Credible account." {
+				t.Fatalf("the authority lost the reasons of its own decision: %v", items[0])
+			}
 		})
 		t.Run("the authority reads nothing else of the file", func(t *testing.T) {
 			if r := w.a.Do(t, "GET", "/api/v1/cases/"+id+"/protection", w.decider, nil); r.Status != 403 && r.Status != 404 {
@@ -667,5 +670,22 @@ func TestTheRulesHoldOnOtherPaths(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+func TestAPartnerCannotWithdrawAnotherOrganisationsConsent(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, e sqlstore.Engine) {
+		w := newWorld(t, e, service.Config{})
+		id := w.adultCase(t, w.officer)
+		toNGO := w.consent(t, w.officer, id, w.ngo.ID, []string{"identity"}, "")
+		ref := w.refer(t, w.officer, id, w.ngo.ID, toNGO)
+		w.must(t, 200, "POST", "/api/v1/referrals/"+ref+"/accept", w.ngoWorker, nil)
+		toCA := w.consent(t, w.officer, id, w.ca.ID, []string{"identity"}, "")
+		w.refer(t, w.officer, id, w.ca.ID, toCA)
+		w.wantError(t, 403, "", "POST", "/api/v1/consents/"+toCA+"/withdraw", w.ngoWorker, map[string]any{})
+		if st, _ := w.state(t, id, w.officer); st != "referred" {
+			t.Fatalf("a partner's withdrawal moved the case: %s", st)
+		}
+		w.must(t, 200, "POST", "/api/v1/consents/"+toCA+"/withdraw", w.officer, map[string]any{})
 	})
 }

@@ -92,6 +92,13 @@ func (s *Service) WithdrawConsent(ctx context.Context, consentID string) (nrm.Co
 			}
 			return err
 		}
+		// The person withdraws through the organisation that recorded the
+		// consent, or the one that holds their file: a partner cannot end
+		// another's consent (and with it the owner's NRM referral).
+		if a.OrgID != c.RecordedOrg && f.acc.Relation != nrm.RelOwner {
+			return s.deny(ctx, a, nrm.ActConsentRecord, "case/"+c.CaseID,
+				nrm.Forbidden("the organisation that recorded this consent, or the one that holds the file, records its withdrawal"))
+		}
 		if c.Status != nrm.ConsentGiven {
 			return nrm.Conflict("the consent was withdrawn already")
 		}

@@ -324,7 +324,7 @@ func (s *Service) Decisions(ctx context.Context, caseID string) ([]nrm.Decision,
 	}
 	var out []nrm.Decision
 	err = s.read(ctx, func(tx Tx) error {
-		z, err := s.viewerSealer(ctx, tx, a, caseID)
+		f, err := s.openFile(ctx, tx, a, caseID, nrm.ActCaseView)
 		if err != nil {
 			return err
 		}
@@ -333,7 +333,13 @@ func (s *Service) Decisions(ctx context.Context, caseID string) ([]nrm.Decision,
 			return err
 		}
 		for _, d := range recs {
-			if z != nil {
+			// Identity readers read every decision's reasons; the authority
+			// reads its own, also once the rest of its access has ended.
+			if f.rec.PersonKey != nil && (f.read.Has(nrm.Identity) || d.OrgID == a.OrgID) {
+				z, err := f.sealer()
+				if err != nil {
+					return err
+				}
 				if d.Reasons, err = z.open("decisions", "reasons", d.ID, d.SealedReasons); err != nil {
 					return err
 				}

@@ -44,7 +44,11 @@ func TestCloseFormRefusesARemovalDuringTheRecoveryPeriod(t *testing.T) {
 		apiMust(t, a, 201, "POST", "/api/v1/cases/"+id+"/decisions", decider, map[string]any{"kind": "reasonable-grounds",
 			"outcome": "positive", "decided_on": a.Svc.Today().String(), "reasons": "Credible and consistent account."})
 		p := worker.get(t, path)
-		wantContains(t, p, "state-recovery-period", `action="`+path+`/close"`, `value="returned"`)
+		wantContains(t, p, "state-recovery-period", `action="`+path+`/close"`, `value="goals-met"`)
+		// The form does not offer a removal the rules forbid now; posted anyway, it is refused.
+		if strings.Contains(section(p, "close"), `value="returned"`) {
+			t.Error("the close form offers a return during the recovery period")
+		}
 		for _, reason := range nrm.RemovalReasons {
 			t.Run(reason+"_is_409_and_writes_nothing", func(t *testing.T) {
 				before := mustRecord(t, a, owner, id)
