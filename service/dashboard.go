@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/nrmproject/nrm"
 )
@@ -12,6 +14,15 @@ type Dashboard struct {
 	Overdue, DueSoon int
 	Items            []nrm.DueItem
 	All              bool // every case (the coordinator's overview)
+	// Gaps (overview only): countries where open children's cases have no
+	// child-protection organisation in nrm to be notified, with how many.
+	Gaps []ChildProtectionGap
+}
+
+// ChildProtectionGap is a country whose children nobody in nrm protects.
+type ChildProtectionGap struct {
+	Country string // "" for cases without an encounter country
+	Cases   int
 }
 
 // Deadlines returns the clocks due within days (and every overdue one) of
@@ -42,6 +53,9 @@ func (s *Service) Deadlines(ctx context.Context, all bool, days int) (Dashboard,
 	}
 	err = s.read(ctx, func(tx Tx) error {
 		if all {
+			if d.Gaps, err = childProtectionGaps(ctx, tx); err != nil {
+				return err
+			}
 			if d.Items, err = tx.DueDeadlines(ctx, f); err != nil {
 				return err
 			}
@@ -87,3 +101,24 @@ func (s *Service) Deadlines(ctx context.Context, all bool, days int) (Dashboard,
 
 // maxDue bounds the clocks one organisation's dashboard weighs.
 const maxDue = 10000
+
+// childProtectionGaps lists the countries of open children's cases that no
+// child-protection organisation serves: the mechanism would notify nobody.
+func childProtectionGaps(ctx context.Context, tx Tx) ([]ChildProtectionGap, error) {
+	counts, err := tx.OpenChildCaseCountries(ctx)
+	if err != nil || len(counts) == 0 {
+		return nil, err
+	}
+	orgs, err := tx.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []ChildProtectionGap
+	for country, n := range counts {
+		if len(childProtectionFor(orgs, country)) == 0 {
+			out = append(out, ChildProtectionGap{Country: country, Cases: n})
+		}
+	}
+	slices.SortFunc(out, func(a, b ChildProtectionGap) int { return strings.Compare(a.Country, b.Country) })
+	return out, nil
+}

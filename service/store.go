@@ -44,6 +44,8 @@ type Tx interface {
 	Reconsiderations(ctx context.Context, caseID string) ([]nrm.ReconsiderationRecord, error)
 	AnswerReconsideration(ctx context.Context, id, status string, sealed []byte, by string) error
 	ReopenReferral(ctx context.Context, id string) error
+	// OpenChildCaseCountries counts open children's cases by encounter country.
+	OpenChildCaseCountries(ctx context.Context) (map[string]int, error)
 	// AccessFacts returns what decides an organisation's access to a case.
 	AccessFacts(ctx context.Context, caseID, orgID string) (nrm.AccessFacts, error)
 	// AccessFactsOfMany is AccessFactsOf for a page of cases, in two queries.

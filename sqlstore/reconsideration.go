@@ -60,3 +60,24 @@ func (tx *Tx) ReopenReferral(ctx context.Context, id string) error {
 	return updated(tx.exec(ctx, `UPDATE referrals SET status = 'pending', responded_by = '', responded_at = 0,
 		version = version + 1 WHERE id = ? AND status = 'declined'`, id))
 }
+
+// OpenChildCaseCountries counts the open children's cases per encounter
+// country ("" when none was recorded), for the co-ordinator's overview.
+func (tx *Tx) OpenChildCaseCountries(ctx context.Context) (map[string]int, error) {
+	rows, err := tx.query(ctx, `SELECT encounter_country, COUNT(*) FROM cases WHERE child AND state <> 'closed'
+		GROUP BY encounter_country`)
+	if err != nil {
+		return nil, nrm.Internal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var country string
+		var n int
+		if err := rows.Scan(&country, &n); err != nil {
+			return nil, nrm.Internal(err)
+		}
+		out[country] = n
+	}
+	return out, rowsErr(rows)
+}

@@ -144,3 +144,23 @@ func TestNotifyPage(t *testing.T) {
 		})
 	})
 }
+
+func TestOverviewWarnsOfChildrenNobodyProtects(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachEngine(t, func(t *testing.T, engine sqlstore.Engine) {
+		a := testapp.New(t, engine)
+		ngo, coordOrg := a.MustOrg(t, nrm.KindNGO), a.MustOrg(t, nrm.KindCoordinator)
+		worker := a.MustToken(t, a.MustUser(t, ngo, nrm.RoleCaseWorker))
+		coordinator := signInAs(t, a, a.MustUser(t, coordOrg, nrm.RoleCoordinator), "")
+		child := testapp.CaseBody("Ion", "Rusu", "2012-01-01")
+		a.MustCase(t, worker, child)
+		want := "No child-protection organisation is registered for GB: 1 open cases of children there notify nobody."
+		if p := coordinator.get(t, "/due"); !strings.Contains(p.Body, want) {
+			t.Fatalf("the overview does not warn:\n%s", section(p, ""))
+		}
+		a.MustOrg(t, nrm.KindChildProtection) // of GB
+		if p := coordinator.get(t, "/due"); strings.Contains(p.Body, "No child-protection organisation") {
+			t.Fatal("the warning stays once child protection exists")
+		}
+	})
+}
