@@ -1,34 +1,45 @@
 #!/usr/bin/env bash
 # The audited, decrypted GET /api/v1/cases/{id} against a bare Go net/http
-# handler (bench/bare, a small fixed JSON body), driven by bench/load with the
-# same clients and duration in ONE run, one after the other (bare, nrm; then
-# again if ROUNDS > 1), so that both see the same machine. Prints each
-# result line, then the mean rps of each, the ratio nrm / bare and nrm's p99.
-#   bench/ratio.sh [sqlite|postgres] [path/to/nrm]
-#   CLIENTS=32 DURATION=20s WARMUP=3s ROUNDS=1
+# handler (bench/bare: a small fixed JSON body, no middleware, no database),
+# both driven by bench/load with the same clients and duration in ONE run,
+# one after the other, so that both see the same machine. Prints each result
+# line, then per build: the mean rps of bare and of nrm, the ratio
+# nrm / bare and nrm's p50 and p99.
+#   bench/ratio.sh [sqlite|postgres] [path/to/nrm ...]
+# With several nrm binaries (before/after a change), each round measures bare
+# and then every binary, each on a fresh data directory (or schema).
+# Environment: CLIENTS=32 DURATION=20s WARMUP=3s ROUNDS=1
 source "$(dirname "$0")/lib.sh"
 engine=${1:-sqlite}
+shift || true
 : "${CLIENTS:=32}" "${DURATION:=20s}" "${WARMUP:=3s}" "${ROUNDS:=1}" "${BARE_PORT:=18481}"
+bins=("$@")
+if [ ${#bins[@]} -eq 0 ]; then go build -o "$work/nrm" ./cmd/nrm; bins=("$work/nrm"); fi
 go build -o "$work/bare" ./bench/bare
 bare_pid=""
 stop_bare() { if [ -n "$bare_pid" ]; then kill "$bare_pid" 2>/dev/null || true; wait "$bare_pid" 2>/dev/null || true; bare_pid=""; fi; }
 trap 'stop_bare; cleanup' EXIT
-start_nrm "$engine" "${2:-}"
-id=$(new_case)
 for round in $(seq "$ROUNDS"); do
   "$work/bare" -addr 127.0.0.1:$BARE_PORT 2>"$work/bare.log" &
   bare_pid=$!
   ok=""
   for _ in $(seq 100); do curl -sf http://127.0.0.1:$BARE_PORT/ >/dev/null && { ok=1; break; }; sleep 0.1; done
   if [ -z "$ok" ]; then echo "bare did not start:" >&2; cat "$work/bare.log" >&2; exit 1; fi
-  # nrm idles while the bare server is measured, and the other way round.
-  "$work/load" -label "bare round $round" -url "http://127.0.0.1:$BARE_PORT/" -c "$CLIENTS" -d "$DURATION" -warmup "$WARMUP" | tee -a "$work/results"
+  "$work/load" -label "bare round=$round" -url "http://127.0.0.1:$BARE_PORT/" -c "$CLIENTS" -d "$DURATION" -warmup "$WARMUP" | tee -a "$work/results"
   stop_bare
-  "$work/load" -label "nrm-$engine round $round" -url "$url/api/v1/cases/$id" -token "$token" -c "$CLIENTS" -d "$DURATION" -warmup "$WARMUP" | tee -a "$work/results"
+  for b in "${bins[@]}"; do
+    start_nrm "$engine" "$b"
+    id=$(new_case)
+    "$work/load" -label "nrm:$(basename "$b")-$engine round=$round" -url "$url/api/v1/cases/$id" -token "$token" \
+      -c "$CLIENTS" -d "$DURATION" -warmup "$WARMUP" | tee -a "$work/results"
+    stop_nrm
+  done
 done
 awk -v engine="$engine" '
-  { who = ($1 == "bare") ? "bare" : "nrm"
+  { who = $1
     for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == "rps") rps[who] += a[2]; if (a[1] == "p50") p50[who] = p50[who] " " a[2]; if (a[1] == "p99") p99[who] = p99[who] " " a[2] }
+    if (!(who in n)) order[++k] = who
     n[who]++ }
-  END { b = rps["bare"] / n["bare"]; r = rps["nrm"] / n["nrm"]
-        printf "%s: bare %.0f req/s, nrm %.0f req/s, ratio %.1f%%; nrm p50%s, p99%s (bare p99%s)\n", engine, b, r, 100 * r / b, p50["nrm"], p99["nrm"], p99["bare"] }' "$work/results"
+  END { b = rps["bare"] / n["bare"]
+        for (j = 1; j <= k; j++) { w = order[j]; if (w == "bare") continue; r = rps[w] / n[w]
+          printf "%s: bare %.0f req/s, nrm %.0f req/s, ratio %.1f%%; nrm p50%s, p99%s (bare p99%s)\n", w, b, r, 100 * r / b, p50[w], p99[w], p99["bare"] } }' "$work/results"
