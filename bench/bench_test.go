@@ -33,6 +33,8 @@ func benchGetCase(b *testing.B, e sqlstore.Engine) {
 	token := a.MustToken(b, a.MustUser(b, org, nrm.RoleCaseWorker))
 	id := a.MustCase(b, token, testapp.CaseBody("Ana", "Popescu", "1999-04-02"))
 	drive(b, a.URL+"/api/v1/cases/"+id, token)
+	reads, commits := a.Svc.AuditGroupCommits()
+	b.ReportMetric(float64(reads)/float64(max(commits, 1)), "reads/commit")
 }
 
 // BenchmarkBare is the yardstick: a bare net/http handler answering a small
