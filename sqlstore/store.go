@@ -49,6 +49,8 @@ type Store struct {
 	mu      sync.Mutex
 	rebound map[string]string
 
+	readers *readers // SQLite: the read connections, owned (readers.go)
+
 	stmts      map[stmtKey]*sql.Stmt // SQLite's prepared statements, per pool
 	pending    map[stmtKey]struct{}
 	prepare    chan stmtKey
@@ -150,8 +152,11 @@ func (s *Store) openSQLite(path string, readConns int) error {
 	if readConns <= 0 {
 		readConns = 8
 	}
-	s.read.SetMaxOpenConns(readConns)
-	s.read.SetMaxIdleConns(readConns)
+	// Reads hold readConns connections of this pool (readers.go); the two
+	// more are for Ping and the audit log's snapshot.
+	s.readers = newReaders(readConns)
+	s.read.SetMaxOpenConns(readConns + 2)
+	s.read.SetMaxIdleConns(readConns + 2)
 	s.read.SetConnMaxLifetime(0)
 	return nil
 }
@@ -185,6 +190,7 @@ func (s *Store) Close() error {
 	}
 	s.mu.Unlock()
 	<-s.prepDone
+	s.closeReaders()
 	s.mu.Lock()
 	for _, st := range s.stmts {
 		st.Close()
@@ -211,6 +217,7 @@ type Tx struct {
 	s        *Store
 	Now      time.Time
 	eventSeq map[string]int64 // the last timeline number written, by case
+	rd       *reader          // SQLite reads: the owned connection (readers.go)
 }
 
 // querier is a *sql.Tx, or the read pool itself for a single statement.
@@ -227,6 +234,9 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 
 // Read runs fn in a read-only transaction.
 func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
+	if s.engine == SQLite {
+		return s.readSQLite(ctx, true, fn)
+	}
 	return s.run(ctx, s.read, true, fn)
 }
 
@@ -234,6 +244,9 @@ func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
 // transaction: one statement is consistent by itself, and the hottest
 // lookups (a token, a session) then cost no BEGIN and COMMIT.
 func (s *Store) ReadOne(ctx context.Context, fn func(*Tx) error) error {
+	if s.engine == SQLite {
+		return s.readSQLite(ctx, false, fn)
+	}
 	return fn(&Tx{tx: s.read, db: s.read, s: s, Now: s.now().UTC().Truncate(time.Microsecond)})
 }
 
@@ -292,6 +305,9 @@ func (s *Store) rebind(q string) string {
 // a goroutine that holds none; until then the query runs unprepared.
 // PostgreSQL's driver caches prepared statements itself.
 func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if tx.rd != nil {
+		return tx.rd.stmt(q)
+	}
 	key := stmtKey{tx.db, q}
 	tx.s.mu.Lock()
 	st, ok := tx.s.stmts[key]
@@ -334,6 +350,9 @@ func (s *Store) preparer() {
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if tx.rd != nil {
+		ctx = noCancel
+	}
 	if tx.s.engine == SQLite {
 		if st := tx.stmt(ctx, q); st != nil {
 			return st.ExecContext(ctx, args...)
@@ -343,6 +362,9 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if tx.rd != nil {
+		ctx = noCancel
+	}
 	if tx.s.engine == SQLite {
 		if st := tx.stmt(ctx, q); st != nil {
 			return st.QueryContext(ctx, args...)
@@ -352,6 +374,9 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if tx.rd != nil {
+		ctx = noCancel
+	}
 	if tx.s.engine == SQLite {
 		if st := tx.stmt(ctx, q); st != nil {
 			return st.QueryRowContext(ctx, args...)
