@@ -2,10 +2,14 @@ package api_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/internal/testapp"
@@ -72,6 +76,78 @@ func TestDisabledUsersTokenIsRefusedOnTheNextRequest(t *testing.T) {
 			}
 		})
 
+		// fresh returns a new worker's token, remembered by both processes.
+		fresh := func(t *testing.T, role nrm.Role) (testapp.User, string) {
+			t.Helper()
+			u := a.MustUser(t, org, role)
+			tok := a.MustToken(t, u)
+			for _, base := range []string{a.URL, other.URL} {
+				if s := get(base, tok); s != http.StatusOK {
+					t.Fatalf("before: %s: %d", base, s)
+				}
+			}
+			return u, tok
+		}
+		refused := func(t *testing.T, tok, what string) {
+			t.Helper()
+			for _, base := range []string{a.URL, other.URL} {
+				if s := get(base, tok); s != http.StatusUnauthorized {
+					t.Errorf("the next read after %s, %s: %d, want 401", what, base, s)
+				}
+				r := a.Do(t, "GET", "/api/v1/organisations", tok, nil) // a read with no audit entry
+				if base == a.URL && r.Status != http.StatusUnauthorized {
+					t.Errorf("the list of organisations after %s: %d, want 401", what, r.Status)
+				}
+			}
+		}
+
+		t.Run("the_token_deleted_alone", func(t *testing.T) {
+			_, tok := fresh(t, nrm.RoleCaseWorker)
+			a.MustExec(t, "DELETE FROM api_tokens WHERE hash = ?", sha(tok))
+			refused(t, tok, "deleting the token")
+		})
+
+		t.Run("the_token_expired", func(t *testing.T) {
+			_, tok := fresh(t, nrm.RoleCaseWorker)
+			a.MustExec(t, "UPDATE api_tokens SET expires_at = ? WHERE hash = ?", a.Clock.Now().Add(-time.Second).UnixMicro(), sha(tok))
+			refused(t, tok, "the token expired")
+		})
+
+		t.Run("a_write_never_rests_on_a_remembered_token", func(t *testing.T) {
+			u, tok := fresh(t, nrm.RoleCaseWorker)
+			a.MustExec(t, "UPDATE users SET disabled = ? WHERE id = ?", true, u.ID)
+			var before, after int
+			a.RawDB(t).QueryRow("SELECT COUNT(*) FROM cases").Scan(&before)
+			if r := a.Do(t, "POST", "/api/v1/cases", tok, testapp.CaseBody("Ion", "Ceban", "1990-01-01")); r.Status != http.StatusUnauthorized {
+				t.Errorf("a disabled user's write: %d, want 401", r.Status)
+			}
+			a.RawDB(t).QueryRow("SELECT COUNT(*) FROM cases").Scan(&after)
+			if after != before {
+				t.Errorf("a disabled user created a case")
+			}
+		})
+
+		t.Run("a_changed_role_applies_to_the_next_read", func(t *testing.T) {
+			u, tok := fresh(t, nrm.RoleCaseWorker)
+			a.MustExec(t, "UPDATE users SET role = ?, version = version + 1 WHERE id = ?", string(nrm.RoleAuditor), u.ID)
+			for _, base := range []string{a.URL, other.URL} {
+				if s := get(base, tok); s == http.StatusOK || s == http.StatusUnauthorized {
+					t.Errorf("a case worker made auditor reads a case, %s: %d (want it refused as for an auditor)", base, s)
+				}
+			}
+			var refused int
+			q := "SELECT COUNT(*) FROM audit_entries WHERE actor = ? AND action = 'case.read' AND outcome = 'denied' AND detail LIKE '%not sent%'"
+			if e == sqlstore.Postgres {
+				q = strings.Replace(q, "?", "$1", 1)
+			}
+			if err := a.RawDB(t).QueryRow(q, u.ID).Scan(&refused); err != nil {
+				t.Fatal(err)
+			}
+			if refused == 0 {
+				t.Errorf("no audit entry records the read that was not sent")
+			}
+		})
+
 		t.Run("the_disabled_flag_alone", func(t *testing.T) {
 			// Disabling deletes the tokens too; the flag must refuse by itself.
 			u := a.MustUser(t, org, nrm.RoleCaseWorker)
@@ -89,4 +165,9 @@ func TestDisabledUsersTokenIsRefusedOnTheNextRequest(t *testing.T) {
 			}
 		})
 	})
+}
+
+func sha(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
 }

@@ -112,6 +112,7 @@ type committer struct {
 type auditReq struct {
 	ctx     context.Context
 	entries []auditlog.Entry
+	check   *tokenCheck // the request's token, if it is still to be confirmed (tokencheck.go)
 	done    chan error
 }
 
@@ -130,7 +131,7 @@ func (c *committer) append(ctx context.Context, entries []auditlog.Entry) error 
 	if len(entries) == 0 {
 		return nil
 	}
-	r := &auditReq{ctx: ctx, entries: entries, done: make(chan error, 1)}
+	r := &auditReq{ctx: ctx, entries: entries, check: checkFrom(ctx), done: make(chan error, 1)}
 	c.mu.RLock()
 	if c.closed {
 		c.mu.RUnlock()
@@ -193,18 +194,32 @@ func (c *committer) run() {
 			timer.Stop()
 		}
 		prev = len(batch)
-		entries := make([]auditlog.Entry, 0, n)
-		for _, r := range batch {
-			entries = append(entries, r.entries...)
-		}
 		err := c.s.store.Write(context.Background(), func(tx Tx) error {
+			// Reads authenticated from memory have their tokens confirmed
+			// here, in the transaction that records them.
+			if err := c.s.confirmBatch(context.Background(), tx, batch); err != nil {
+				return err
+			}
+			entries := make([]auditlog.Entry, 0, n)
+			for _, r := range batch {
+				entries = append(entries, r.entries...)
+			}
 			_, err := tx.AppendAudit(context.Background(), c.s.signer, entries)
 			return err
 		})
 		if err != nil {
-			c.s.log.Error("audit: group commit failed", "entries", len(entries), "error", err)
+			c.s.log.Error("audit: group commit failed", "entries", n, "error", err)
 		}
 		for _, r := range batch {
+			if err == nil && r.check != nil {
+				r.check.mu.Lock()
+				if r.check.err != nil {
+					r.done <- r.check.err // recorded as refused; nothing may be sent
+					r.check.mu.Unlock()
+					continue
+				}
+				r.check.mu.Unlock()
+			}
 			r.done <- err
 		}
 		c.reads.Add(int64(len(batch)))

@@ -45,6 +45,7 @@ type Service struct {
 	throttle  *throttle
 	signer    *auditlog.Signer
 	committer *committer
+	tokens    *tokenCache // API tokens recently resolved (tokencheck.go)
 }
 
 // New wires the service. The logger must never receive personal data.
@@ -75,7 +76,8 @@ func New(store Store, keys *keyring.Keyring, log *slog.Logger, cfg Config) (*Ser
 	if err != nil {
 		return nil, fmt.Errorf("audit signer: %w", err)
 	}
-	s := &Service{store: store, keys: keys, log: log, cfg: cfg, throttle: newThrottle(), signer: signer}
+	s := &Service{keys: keys, log: log, cfg: cfg, throttle: newThrottle(), signer: signer, tokens: newTokenCache()}
+	s.store = confirmingStore{Store: store, s: s}
 	s.committer = newCommitter(s, cfg.AuditGroupWait)
 	return s, nil
 }
