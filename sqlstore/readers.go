@@ -11,8 +11,8 @@ import (
 	"github.com/nrmproject/nrm"
 )
 
-// SQLite's reads run on connections the store owns, each with the
-// statements prepared on it, instead of through database/sql transactions.
+// Reads run on connections the store owns (on SQLite each with the
+// statements prepared on it), instead of through database/sql transactions.
 // A database/sql transaction, and every result set read in one, starts a
 // goroutine that watches the context, and the driver starts another for
 // each statement with a cancellable context: about a dozen goroutines for
@@ -21,8 +21,16 @@ import (
 // with a context that cannot be cancelled, so none of that happens. The
 // price: a read statement, once started, runs to its end even if the
 // client goes away (SQLite's reads are short, and a read never waits for a
-// lock in WAL mode). Waiting for a free connection still ends with the
-// request's context.
+// lock in WAL mode; on PostgreSQL a read takes no lock a writer holds).
+// Waiting for a free connection still ends with the request's context.
+//
+// On PostgreSQL the read connections are a pool of their own whose sessions
+// are read-only (default_transaction_read_only), and a read under READ
+// COMMITTED (the default isolation) runs its statements without BEGIN and
+// COMMIT: each statement of a READ COMMITTED transaction sees what was
+// committed when the statement began, exactly as on its own, so the two
+// round trips bought nothing. Under a stricter default isolation reads
+// keep their transaction.
 type reader struct {
 	conn  *sql.Conn
 	stmts map[string]*sql.Stmt
@@ -77,6 +85,9 @@ func (s *Store) openReader(ctx context.Context) (*reader, error) {
 	}
 	bg := context.Background()
 	rd := &reader{conn: conn, stmts: map[string]*sql.Stmt{}}
+	if s.engine != SQLite {
+		return rd, nil // pgx prepares and caches statements itself
+	}
 	for _, p := range []struct {
 		st **sql.Stmt
 		q  string
@@ -153,40 +164,50 @@ func (rd *reader) stmt(q string) *sql.Stmt {
 // noCancel is the context of statements on a reader; see reader.
 var noCancel = context.Background()
 
-// readSQLite runs fn on an owned connection: in a transaction (BEGIN ...
-// COMMIT, one consistent snapshot), or as single statements when one is
-// false.
-func (s *Store) readSQLite(ctx context.Context, inTx bool, fn func(*Tx) error) (err error) {
+// readOwned runs fn on an owned connection: in a transaction (BEGIN ...
+// COMMIT, one consistent snapshot) when inTx is set and the engine needs
+// one for that, or as single statements.
+func (s *Store) readOwned(ctx context.Context, inTx bool, fn func(*Tx) error) (err error) {
 	rd, err := s.take(ctx)
 	if err != nil {
 		return err
 	}
 	defer func() { s.give(rd) }()
 	tx := &Tx{tx: rd.conn, db: s.read, s: s, rd: rd, Now: s.now().UTC().Truncate(time.Microsecond)}
-	if !inTx {
+	if !inTx || !s.readTx {
 		err = fn(tx)
 		rd.check(err)
 		return err
 	}
-	if _, err := rd.begin.ExecContext(noCancel); err != nil {
+	if err := rd.exec("BEGIN"); err != nil {
 		rd.bad = true
 		return nrm.Internal(fmt.Errorf("begin: %w", err))
 	}
 	if err = fn(tx); err != nil {
-		if _, rerr := rd.undo.ExecContext(noCancel); rerr != nil {
+		if rerr := rd.exec("ROLLBACK"); rerr != nil {
 			rd.bad = true
 		}
 		rd.check(err)
 		return err
 	}
-	if _, err := rd.end.ExecContext(noCancel); err != nil {
+	if err := rd.exec("COMMIT"); err != nil {
 		rd.bad = true
-		if _, rerr := rd.undo.ExecContext(noCancel); rerr != nil {
-			rd.bad = true
-		}
+		rd.exec("ROLLBACK")
 		return nrm.Internal(fmt.Errorf("commit: %w", err))
 	}
 	return nil
+}
+
+// exec runs BEGIN, COMMIT or ROLLBACK (prepared, on SQLite).
+func (rd *reader) exec(q string) error {
+	st := map[string]*sql.Stmt{"BEGIN": rd.begin, "COMMIT": rd.end, "ROLLBACK": rd.undo}[q]
+	var err error
+	if st != nil {
+		_, err = st.ExecContext(noCancel)
+	} else {
+		_, err = rd.conn.ExecContext(noCancel, q)
+	}
+	return err
 }
 
 // check marks the reader bad after an error that may have broken its

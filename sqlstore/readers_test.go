@@ -99,13 +99,23 @@ func TestReads(t *testing.T) {
 			}
 		})
 
-		t.Run("a read waiting for a connection ends with its context", func(t *testing.T) {
-			if e == sqlstore.Postgres {
-				t.Skip("PostgreSQL reads use the database/sql pool")
+		t.Run("a read cannot write", func(t *testing.T) {
+			for _, read := range []func(context.Context, func(*sqlstore.Tx) error) error{s.Read, s.ReadOne} {
+				o := nrm.Organisation{ID: nrm.NewID(), Name: "Sneaked in", Kind: nrm.KindNGO, Country: "GB", CreatedAt: s.Now()}
+				if err := read(ctx, func(tx *sqlstore.Tx) error { return tx.InsertOrg(ctx, o) }); err == nil {
+					t.Fatal("a read wrote a row")
+				}
 			}
+		})
+
+		t.Run("a read waiting for a connection ends with its context", func(t *testing.T) {
 			hold := make(chan struct{})
 			var held sync.WaitGroup
-			for range 8 { // the default pool
+			pool := 8 // SQLite's default
+			if e == sqlstore.Postgres {
+				pool = 16
+			}
+			for range pool {
 				held.Add(1)
 				go s.Read(ctx, func(tx *sqlstore.Tx) error { held.Done(); <-hold; return nil })
 			}
