@@ -4,6 +4,7 @@
 package api
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -127,16 +128,48 @@ func (a *API) Register(mux *http.ServeMux) {
 type handlerFunc func(w http.ResponseWriter, r *http.Request) (int, any, error)
 
 // handle wraps a handler with authentication and the error adapter.
+//
+// A request that may change something (any method but GET and HEAD) has
+// its token looked up in the database first. A read may be authenticated
+// from the service's memory of recent tokens; the service then confirms the
+// token against the database within the request (with the read's audit
+// entries, or in its first write), and nothing is written to the client
+// before ConfirmRequest says so. A read whose token's user changed role or
+// organisation meanwhile runs again, with the token looked up anew.
 func (a *API) handle(mux *http.ServeMux, pattern string, h handlerFunc) {
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		actor, err := a.authenticate(r)
+		token, err := bearer(r)
 		if err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="nrm"`)
-			a.writeError(w, r, err)
+			a.refuse(w, r, err)
 			return
 		}
-		r = r.WithContext(nrm.WithActor(r.Context(), actor))
-		status, body, err := h(w, r)
+		read := r.Method == http.MethodGet || r.Method == http.MethodHead
+		var ctx context.Context
+		if read {
+			ctx, err = a.svc.AuthenticateRead(r.Context(), token)
+		} else {
+			ctx, err = a.actorContext(r.Context(), token)
+		}
+		if err != nil {
+			a.refuse(w, r, err)
+			return
+		}
+		status, body, err := h(w, r.WithContext(ctx))
+		cerr := a.svc.ConfirmRequest(ctx)
+		if read && errors.Is(cerr, service.ErrAccessChanged) {
+			w.Header().Del("Location")
+			if ctx, err = a.actorContext(r.Context(), token); err != nil {
+				a.refuse(w, r, err)
+				return
+			}
+			status, body, err = h(w, r.WithContext(ctx))
+			cerr = nil // looked up in the database for this run
+		}
+		if cerr != nil {
+			w.Header().Del("Location")
+			a.refuse(w, r, cerr)
+			return
+		}
 		if err != nil {
 			a.writeError(w, r, err)
 			return
@@ -145,13 +178,40 @@ func (a *API) handle(mux *http.ServeMux, pattern string, h handlerFunc) {
 	})
 }
 
-func (a *API) authenticate(r *http.Request) (nrm.Actor, error) {
-	h := r.Header.Get("Authorization")
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || token == "" {
-		return nrm.Actor{}, nrm.Unauthorized("an Authorization: Bearer token is required")
+// refuse answers a request whose authentication failed.
+func (a *API) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	if nrm.ErrorCode(err) == nrm.CodeUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="nrm"`)
 	}
-	return a.svc.TokenActor(r.Context(), strings.TrimSpace(token))
+	a.writeError(w, r, err)
+}
+
+// actorContext looks the token up in the database and returns ctx with its actor.
+func (a *API) actorContext(ctx context.Context, token string) (context.Context, error) {
+	actor, err := a.svc.TokenActor(ctx, token)
+	if err != nil {
+		return ctx, err
+	}
+	return nrm.WithActor(ctx, actor), nil
+}
+
+// bearer returns the request's bearer token.
+func bearer(r *http.Request) (string, error) {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || strings.TrimSpace(token) == "" {
+		return "", nrm.Unauthorized("an Authorization: Bearer token is required")
+	}
+	return strings.TrimSpace(token), nil
+}
+
+// authenticate looks the request's token up in the database (for handlers
+// that write their own answer, outside handle).
+func (a *API) authenticate(r *http.Request) (nrm.Actor, error) {
+	token, err := bearer(r)
+	if err != nil {
+		return nrm.Actor{}, err
+	}
+	return a.svc.TokenActor(r.Context(), token)
 }
 
 func writeJSON(w http.ResponseWriter, status int, body any) {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/auditlog"
@@ -105,15 +107,19 @@ func (s *Service) read(ctx context.Context, fn func(Tx) error) error {
 // committer batches audit entries of reads into shared transactions.
 type committer struct {
 	s       *Service
+	wait    time.Duration // how long a batch waits for more reads; see run
 	mu      sync.RWMutex
 	closed  bool
 	reqs    chan *auditReq
 	stopped chan struct{}
+
+	reads, commits atomic.Int64 // read requests recorded, and group commits
 }
 
 type auditReq struct {
 	ctx     context.Context
 	entries []auditlog.Entry
+	check   *tokenCheck // the request's token, if it is still to be confirmed (tokencheck.go)
 	done    chan error
 }
 
@@ -122,8 +128,8 @@ const maxBatch = 1024
 
 var errAuditClosed = errors.New("audit log closed: the service is shutting down")
 
-func newCommitter(s *Service) *committer {
-	c := &committer{s: s, reqs: make(chan *auditReq, maxBatch), stopped: make(chan struct{})}
+func newCommitter(s *Service, wait time.Duration) *committer {
+	c := &committer{s: s, wait: wait, reqs: make(chan *auditReq, maxBatch), stopped: make(chan struct{})}
 	go c.run()
 	return c
 }
@@ -132,7 +138,7 @@ func (c *committer) append(ctx context.Context, entries []auditlog.Entry) error 
 	if len(entries) == 0 {
 		return nil
 	}
-	r := &auditReq{ctx: ctx, entries: entries, done: make(chan error, 1)}
+	r := &auditReq{ctx: ctx, entries: entries, check: checkFrom(ctx), done: make(chan error, 1)}
 	c.mu.RLock()
 	if c.closed {
 		c.mu.RUnlock()
@@ -150,39 +156,88 @@ func (c *committer) append(ctx context.Context, entries []auditlog.Entry) error 
 	return <-r.done
 }
 
+// run commits batches until the committer is closed. A batch is what is
+// queued when the committer turns to it. When the batch before held more
+// than one read (readers are arriving concurrently), it also waits up to
+// c.wait for more, so that one transaction, one fsync and one signed
+// checkpoint serve more reads; a lone reader never waits. Every read still
+// waits for its own entry's commit before it answers.
 func (c *committer) run() {
 	defer close(c.stopped)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	prev := 0
 	for first := range c.reqs {
 		batch := []*auditReq{first}
 		n := len(first.entries)
-	more:
+	drain:
 		for n < maxBatch {
 			select {
 			case r, ok := <-c.reqs:
 				if !ok {
-					break more
+					break drain
 				}
 				batch = append(batch, r)
 				n += len(r.entries)
 			default:
-				break more
+				break drain
 			}
 		}
-		entries := make([]auditlog.Entry, 0, n)
-		for _, r := range batch {
-			entries = append(entries, r.entries...)
+		if prev > 1 && c.wait > 0 && n < maxBatch {
+			timer.Reset(c.wait)
+		linger:
+			for n < maxBatch {
+				select {
+				case r, ok := <-c.reqs:
+					if !ok {
+						break linger
+					}
+					batch = append(batch, r)
+					n += len(r.entries)
+				case <-timer.C:
+					break linger
+				}
+			}
+			timer.Stop()
 		}
+		prev = len(batch)
 		err := c.s.store.Write(context.Background(), func(tx Tx) error {
+			// Reads authenticated from memory have their tokens confirmed
+			// here, in the transaction that records them.
+			if err := c.s.confirmBatch(context.Background(), tx, batch); err != nil {
+				return err
+			}
+			entries := make([]auditlog.Entry, 0, n)
+			for _, r := range batch {
+				entries = append(entries, r.entries...)
+			}
 			_, err := tx.AppendAudit(context.Background(), c.s.signer, entries)
 			return err
 		})
 		if err != nil {
-			c.s.log.Error("audit: group commit failed", "entries", len(entries), "error", err)
+			c.s.log.Error("audit: group commit failed", "entries", n, "error", err)
 		}
 		for _, r := range batch {
+			if err == nil && r.check != nil {
+				r.check.mu.Lock()
+				if r.check.err != nil {
+					r.done <- r.check.err // recorded as refused; nothing may be sent
+					r.check.mu.Unlock()
+					continue
+				}
+				r.check.mu.Unlock()
+			}
 			r.done <- err
 		}
+		c.reads.Add(int64(len(batch)))
+		c.commits.Add(1)
 	}
+}
+
+// AuditGroupCommits reports how many reads the group commit has recorded
+// and in how many transactions (for benchmarks).
+func (s *Service) AuditGroupCommits() (reads, commits int64) {
+	return s.committer.reads.Load(), s.committer.commits.Load()
 }
 
 // close stops accepting entries and waits for the last batch.

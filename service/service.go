@@ -30,6 +30,10 @@ type Config struct {
 	Profiles []jurisdiction.Profile
 	// Indicators are the screening indicator sets (default: the ILO/EC sets).
 	Indicators *screening.Catalog
+	// AuditGroupWait is how long a group commit of read entries waits for
+	// more reads when reads arrive concurrently (default 1ms; negative: never
+	// waits). Each read still answers only once its entry is committed.
+	AuditGroupWait time.Duration
 }
 
 // Service is nrm's application layer. It is safe for concurrent use.
@@ -41,6 +45,7 @@ type Service struct {
 	throttle  *throttle
 	signer    *auditlog.Signer
 	committer *committer
+	tokens    *tokenCache // API tokens recently resolved (tokencheck.go)
 }
 
 // New wires the service. The logger must never receive personal data.
@@ -51,6 +56,9 @@ func New(store Store, keys *keyring.Keyring, log *slog.Logger, cfg Config) (*Ser
 	}
 	if cfg.SessionAbsolute == 0 {
 		cfg.SessionAbsolute = 12 * time.Hour
+	}
+	if cfg.AuditGroupWait == 0 {
+		cfg.AuditGroupWait = time.Millisecond
 	}
 	if cfg.Issuer == "" {
 		cfg.Issuer = "nrm"
@@ -68,8 +76,9 @@ func New(store Store, keys *keyring.Keyring, log *slog.Logger, cfg Config) (*Ser
 	if err != nil {
 		return nil, fmt.Errorf("audit signer: %w", err)
 	}
-	s := &Service{store: store, keys: keys, log: log, cfg: cfg, throttle: newThrottle(), signer: signer}
-	s.committer = newCommitter(s)
+	s := &Service{keys: keys, log: log, cfg: cfg, throttle: newThrottle(), signer: signer, tokens: newTokenCache()}
+	s.store = confirmingStore{Store: store, s: s}
+	s.committer = newCommitter(s, cfg.AuditGroupWait)
 	return s, nil
 }
 

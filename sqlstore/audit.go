@@ -25,21 +25,19 @@ func (tx *Tx) AppendAudit(ctx context.Context, signer *auditlog.Signer, entries 
 	if err != nil {
 		return auditlog.Checkpoint{}, err
 	}
+	leaves := make([][]byte, len(entries))
 	for i := range entries {
 		e := entries[i]
 		e.Seq = tree.Size()
 		e = e.Normalize()
-		leaf := auditlog.LeafHash(e)
-		if err := tree.Append(leaf); err != nil {
+		leaves[i] = auditlog.LeafHash(e)
+		if err := tree.Append(leaves[i]); err != nil {
 			return auditlog.Checkpoint{}, nrm.Internal(err)
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO audit_entries (seq, at, request_id, actor, actor_org, actor_role,
-			action, object, outcome, detail, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			int64(e.Seq), e.Time.UnixMicro(), e.RequestID, e.Actor, e.ActorOrg, e.ActorRole, e.Action, e.Object,
-			e.Outcome, e.Detail, leaf); err != nil {
-			return auditlog.Checkpoint{}, nrm.Internal(fmt.Errorf("audit append: %w", err))
-		}
 		entries[i] = e
+	}
+	if err := tx.insertAudit(ctx, entries, leaves); err != nil {
+		return auditlog.Checkpoint{}, nrm.Internal(fmt.Errorf("audit append: %w", err))
 	}
 	cp := auditlog.Checkpoint{Origin: signer.Origin(), Size: tree.Size(), Root: tree.Root()}
 	signed, err := signer.Sign(cp)
@@ -55,6 +53,40 @@ func (tx *Tx) AppendAudit(ctx context.Context, signer *auditlog.Signer, entries 
 		return cp, nrm.Internal(fmt.Errorf("audit head: %w", err))
 	}
 	return cp, nil
+}
+
+// insertAudit inserts entries with their leaf hashes. On SQLite each is a
+// prepared INSERT; on PostgreSQL, where each statement is a round trip to
+// the server, the whole batch is one INSERT of unnest(arrays).
+func (tx *Tx) insertAudit(ctx context.Context, entries []auditlog.Entry, leaves [][]byte) error {
+	if tx.s.engine != Postgres || len(entries) == 1 {
+		for i, e := range entries {
+			if _, err := tx.exec(ctx, `INSERT INTO audit_entries (seq, at, request_id, actor, actor_org, actor_role,
+				action, object, outcome, detail, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				int64(e.Seq), e.Time.UnixMicro(), e.RequestID, e.Actor, e.ActorOrg, e.ActorRole, e.Action, e.Object,
+				e.Outcome, e.Detail, leaves[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	n := len(entries)
+	seq, at := make([]int64, n), make([]int64, n)
+	text := make([][]string, 8)
+	for c := range text {
+		text[c] = make([]string, n)
+	}
+	for i, e := range entries {
+		seq[i], at[i] = int64(e.Seq), e.Time.UnixMicro()
+		for c, v := range []string{e.RequestID, e.Actor, e.ActorOrg, e.ActorRole, e.Action, e.Object, e.Outcome, e.Detail} {
+			text[c][i] = v
+		}
+	}
+	_, err := tx.exec(ctx, `INSERT INTO audit_entries (seq, at, request_id, actor, actor_org, actor_role,
+		action, object, outcome, detail, leaf_hash) SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[],
+		?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[])`,
+		seq, at, text[0], text[1], text[2], text[3], text[4], text[5], text[6], text[7], leaves)
+	return err
 }
 
 // lockAuditHead reads the tree state, creating the head row the first time.

@@ -49,6 +49,9 @@ type Store struct {
 	mu      sync.Mutex
 	rebound map[string]string
 
+	readers *readers // the read connections, owned (readers.go)
+	readTx  bool     // reads need BEGIN and COMMIT for one snapshot (readers.go)
+
 	stmts      map[stmtKey]*sql.Stmt // SQLite's prepared statements, per pool
 	pending    map[stmtKey]struct{}
 	prepare    chan stmtKey
@@ -79,18 +82,12 @@ func Open(ctx context.Context, dsn, dataDir string, opt Options) (*Store, error)
 	if s.now == nil {
 		s.now = time.Now
 	}
-	var err error
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s.engine = Postgres
-		s.write, err = sql.Open("pgx", dsn)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: %w", err)
+		if err := s.openPostgres(dsn); err != nil {
+			return nil, err
 		}
-		s.write.SetMaxOpenConns(32)
-		s.write.SetMaxIdleConns(32)
-		s.write.SetConnMaxIdleTime(5 * time.Minute)
-		s.read = s.write
 	case dsn == "" || strings.HasPrefix(dsn, "sqlite:") || strings.HasPrefix(dsn, "file:"):
 		s.engine = SQLite
 		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
@@ -112,7 +109,46 @@ func Open(ctx context.Context, dsn, dataDir string, opt Options) (*Store, error)
 		s.Close()
 		return nil, err
 	}
+	if s.engine == Postgres {
+		var iso string
+		if err := s.read.QueryRowContext(ctx, "SHOW default_transaction_isolation").Scan(&iso); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("postgres: %w", err)
+		}
+		s.readTx = iso != "read committed"
+	}
 	return s, nil
+}
+
+// pgConns bounds each of PostgreSQL's two pools, the writers' and the
+// readers' (the readers' has two more, for Ping and the audit snapshot).
+const pgConns = 16
+
+func (s *Store) openPostgres(dsn string) error {
+	var err error
+	s.write, err = sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	s.write.SetMaxOpenConns(pgConns)
+	s.write.SetMaxIdleConns(pgConns)
+	s.write.SetConnMaxIdleTime(5 * time.Minute)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	q := u.Query()
+	q.Set("default_transaction_read_only", "on")
+	u.RawQuery = q.Encode()
+	s.read, err = sql.Open("pgx", u.String())
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	s.readers = newReaders(pgConns)
+	s.read.SetMaxOpenConns(pgConns + 2)
+	s.read.SetMaxIdleConns(pgConns + 2)
+	s.read.SetConnMaxIdleTime(5 * time.Minute)
+	return nil
 }
 
 // sqlitePragmas apply to every connection: WAL so readers never block the
@@ -150,8 +186,12 @@ func (s *Store) openSQLite(path string, readConns int) error {
 	if readConns <= 0 {
 		readConns = 8
 	}
-	s.read.SetMaxOpenConns(readConns)
-	s.read.SetMaxIdleConns(readConns)
+	// Reads hold readConns connections of this pool (readers.go); the two
+	// more are for Ping and the audit log's snapshot.
+	s.readers = newReaders(readConns)
+	s.readTx = true
+	s.read.SetMaxOpenConns(readConns + 2)
+	s.read.SetMaxIdleConns(readConns + 2)
 	s.read.SetConnMaxLifetime(0)
 	return nil
 }
@@ -185,6 +225,7 @@ func (s *Store) Close() error {
 	}
 	s.mu.Unlock()
 	<-s.prepDone
+	s.closeReaders()
 	s.mu.Lock()
 	for _, st := range s.stmts {
 		st.Close()
@@ -211,9 +252,10 @@ type Tx struct {
 	s        *Store
 	Now      time.Time
 	eventSeq map[string]int64 // the last timeline number written, by case
+	rd       *reader          // reads: the owned connection (readers.go)
 }
 
-// querier is a *sql.Tx, or the read pool itself for a single statement.
+// querier is a *sql.Tx, or a reader's *sql.Conn (readers.go).
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -225,16 +267,18 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	return s.run(ctx, s.write, false, fn)
 }
 
-// Read runs fn in a read-only transaction.
+// Read runs fn as one read-only read: on SQLite in a transaction (one
+// snapshot); on PostgreSQL on a read-only session, under its default
+// isolation (readers.go).
 func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
-	return s.run(ctx, s.read, true, fn)
+	return s.readOwned(ctx, true, fn)
 }
 
 // ReadOne runs fn, which must issue a single statement, without a
 // transaction: one statement is consistent by itself, and the hottest
 // lookups (a token, a session) then cost no BEGIN and COMMIT.
 func (s *Store) ReadOne(ctx context.Context, fn func(*Tx) error) error {
-	return fn(&Tx{tx: s.read, db: s.read, s: s, Now: s.now().UTC().Truncate(time.Microsecond)})
+	return s.readOwned(ctx, false, fn)
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx) error) error {
@@ -292,6 +336,9 @@ func (s *Store) rebind(q string) string {
 // a goroutine that holds none; until then the query runs unprepared.
 // PostgreSQL's driver caches prepared statements itself.
 func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if tx.rd != nil {
+		return tx.rd.stmt(q)
+	}
 	key := stmtKey{tx.db, q}
 	tx.s.mu.Lock()
 	st, ok := tx.s.stmts[key]
@@ -334,6 +381,9 @@ func (s *Store) preparer() {
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if tx.rd != nil {
+		ctx = noCancel
+	}
 	if tx.s.engine == SQLite {
 		if st := tx.stmt(ctx, q); st != nil {
 			return st.ExecContext(ctx, args...)
@@ -343,6 +393,9 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if tx.rd != nil {
+		ctx = noCancel
+	}
 	if tx.s.engine == SQLite {
 		if st := tx.stmt(ctx, q); st != nil {
 			return st.QueryContext(ctx, args...)
@@ -352,6 +405,9 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if tx.rd != nil {
+		ctx = noCancel
+	}
 	if tx.s.engine == SQLite {
 		if st := tx.stmt(ctx, q); st != nil {
 			return st.QueryRowContext(ctx, args...)
