@@ -40,37 +40,40 @@ type reader struct {
 	bad   bool      // discard instead of reusing
 }
 
-// readers is the pool of owned read connections.
+// readers is a pool of owned connections of one database/sql pool: the
+// read connections, or (SQLite) the one write connection.
 type readers struct {
-	free chan *reader
+	db    *sql.DB
+	begin string // BEGIN, or BEGIN IMMEDIATE for SQLite's writer
+	free  chan *reader
 	// slots holds one token per connection that may still be opened.
 	slots chan struct{}
 }
 
-func newReaders(n int) *readers {
-	r := &readers{free: make(chan *reader, n), slots: make(chan struct{}, n)}
+func newReaders(db *sql.DB, n int, begin string) *readers {
+	r := &readers{db: db, begin: begin, free: make(chan *reader, n), slots: make(chan struct{}, n)}
 	for range n {
 		r.slots <- struct{}{}
 	}
 	return r
 }
 
-// take returns a free reader, opening one if the pool is not full, or
-// waits for one until ctx ends.
-func (s *Store) take(ctx context.Context) (*reader, error) {
+// take returns a free connection of pool p, opening one if the pool is not
+// full, or waits for one until ctx ends.
+func (s *Store) take(ctx context.Context, p *readers) (*reader, error) {
 	select {
-	case rd := <-s.readers.free:
+	case rd := <-p.free:
 		return rd, nil
 	default:
 	}
 	select {
-	case rd := <-s.readers.free:
+	case rd := <-p.free:
 		return rd, nil
-	case <-s.readers.slots:
-		rd, err := s.openReader(ctx)
+	case <-p.slots:
+		rd, err := s.openReader(ctx, p)
 		if err != nil {
-			s.readers.slots <- struct{}{}
-			return nil, nrm.Internal(fmt.Errorf("read connection: %w", err))
+			p.slots <- struct{}{}
+			return nil, nrm.Internal(fmt.Errorf("database connection: %w", err))
 		}
 		return rd, nil
 	case <-ctx.Done():
@@ -78,8 +81,8 @@ func (s *Store) take(ctx context.Context) (*reader, error) {
 	}
 }
 
-func (s *Store) openReader(ctx context.Context) (*reader, error) {
-	conn, err := s.read.Conn(ctx)
+func (s *Store) openReader(ctx context.Context, p *readers) (*reader, error) {
+	conn, err := p.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +94,7 @@ func (s *Store) openReader(ctx context.Context) (*reader, error) {
 	for _, p := range []struct {
 		st **sql.Stmt
 		q  string
-	}{{&rd.begin, "BEGIN"}, {&rd.end, "COMMIT"}, {&rd.undo, "ROLLBACK"}} {
+	}{{&rd.begin, p.begin}, {&rd.end, "COMMIT"}, {&rd.undo, "ROLLBACK"}} {
 		if *p.st, err = conn.PrepareContext(bg, p.q); err != nil {
 			rd.close()
 			return nil, err
@@ -100,18 +103,18 @@ func (s *Store) openReader(ctx context.Context) (*reader, error) {
 	return rd, nil
 }
 
-// give returns a reader to the pool, or closes it if it is bad or the store
-// is closing.
-func (s *Store) give(rd *reader) {
+// give returns a connection to pool p, or closes it if it is bad or the
+// store is closing.
+func (s *Store) give(p *readers, rd *reader) {
 	s.mu.Lock()
-	closed := s.prepClosed
+	closed := s.closed
 	s.mu.Unlock()
 	if rd.bad || closed {
 		rd.close()
-		s.readers.slots <- struct{}{}
+		p.slots <- struct{}{}
 		return
 	}
-	s.readers.free <- rd
+	p.free <- rd
 }
 
 func (rd *reader) close() {
@@ -126,19 +129,22 @@ func (rd *reader) close() {
 	rd.conn.Close()
 }
 
-// closeReaders closes the free readers (Close calls it; readers in use are
-// closed when they are given back).
+// closeReaders closes the free connections of every pool (Close calls it;
+// connections in use are closed when they are given back).
 func (s *Store) closeReaders() {
-	if s.readers == nil {
-		return
-	}
-	for {
-		select {
-		case rd := <-s.readers.free:
-			rd.close()
-			s.readers.slots <- struct{}{}
-		default:
-			return
+	for _, p := range []*readers{s.readers, s.writer} {
+		if p == nil {
+			continue
+		}
+	drain:
+		for {
+			select {
+			case rd := <-p.free:
+				rd.close()
+				p.slots <- struct{}{}
+			default:
+				break drain
+			}
 		}
 	}
 }
@@ -168,18 +174,31 @@ var noCancel = context.Background()
 // COMMIT, one consistent snapshot) when inTx is set and the engine needs
 // one for that, or as single statements.
 func (s *Store) readOwned(ctx context.Context, inTx bool, fn func(*Tx) error) (err error) {
-	rd, err := s.take(ctx)
+	return s.runOwned(ctx, s.readers, inTx && s.readTx, fn)
+}
+
+// writeSQLite runs fn in a transaction (BEGIN IMMEDIATE ... COMMIT) on
+// SQLite's one write connection, owned like the readers. BEGIN IMMEDIATE
+// waits for another process's write lock under busy_timeout; that wait
+// alone ends early with ctx.
+func (s *Store) writeSQLite(ctx context.Context, fn func(*Tx) error) error {
+	return s.runOwned(ctx, s.writer, true, fn)
+}
+
+// runOwned runs fn on a connection of pool p, in a transaction if inTx.
+func (s *Store) runOwned(ctx context.Context, p *readers, inTx bool, fn func(*Tx) error) (err error) {
+	rd, err := s.take(ctx, p)
 	if err != nil {
 		return err
 	}
-	defer func() { s.give(rd) }()
-	tx := &Tx{tx: rd.conn, db: s.read, s: s, rd: rd, Now: s.now().UTC().Truncate(time.Microsecond)}
-	if !inTx || !s.readTx {
+	defer func() { s.give(p, rd) }()
+	tx := &Tx{tx: rd.conn, db: p.db, s: s, rd: rd, Now: s.now().UTC().Truncate(time.Microsecond)}
+	if !inTx {
 		err = fn(tx)
 		rd.check(err)
 		return err
 	}
-	if err := rd.exec("BEGIN"); err != nil {
+	if err := rd.beginTx(ctx, p.begin); err != nil {
 		rd.bad = true
 		return nrm.Internal(fmt.Errorf("begin: %w", err))
 	}
@@ -198,9 +217,23 @@ func (s *Store) readOwned(ctx context.Context, inTx bool, fn func(*Tx) error) (e
 	return nil
 }
 
-// exec runs BEGIN, COMMIT or ROLLBACK (prepared, on SQLite).
+// beginTx begins a transaction: a wait for a lock it needs ends with ctx.
+func (rd *reader) beginTx(ctx context.Context, begin string) error {
+	var err error
+	if rd.begin != nil {
+		_, err = rd.begin.ExecContext(ctx)
+	} else {
+		_, err = rd.conn.ExecContext(ctx, begin)
+	}
+	return err
+}
+
+// exec runs COMMIT or ROLLBACK (prepared, on SQLite).
 func (rd *reader) exec(q string) error {
-	st := map[string]*sql.Stmt{"BEGIN": rd.begin, "COMMIT": rd.end, "ROLLBACK": rd.undo}[q]
+	st := rd.end
+	if q == "ROLLBACK" {
+		st = rd.undo
+	}
 	var err error
 	if st != nil {
 		_, err = st.ExecContext(noCancel)

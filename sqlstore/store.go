@@ -50,19 +50,10 @@ type Store struct {
 	rebound map[string]string
 
 	readers *readers // the read connections, owned (readers.go)
+	writer  *readers // SQLite: the write connection, owned (readers.go)
 	readTx  bool     // reads need BEGIN and COMMIT for one snapshot (readers.go)
 
-	stmts      map[stmtKey]*sql.Stmt // SQLite's prepared statements, per pool
-	pending    map[stmtKey]struct{}
-	prepare    chan stmtKey
-	prepDone   chan struct{}
-	prepClosed bool
-}
-
-// stmtKey names a prepared statement of one pool.
-type stmtKey struct {
-	db    *sql.DB
-	query string
+	closed bool // Close has begun: connections given back are closed
 }
 
 // Options tune a store. The zero value is fine.
@@ -76,9 +67,7 @@ type Options struct {
 // Open connects to dsn, or to dataDir/nrm.db when dsn is empty, and runs
 // the migrations that are missing.
 func Open(ctx context.Context, dsn, dataDir string, opt Options) (*Store, error) {
-	s := &Store{now: opt.Now, rebound: map[string]string{}, stmts: map[stmtKey]*sql.Stmt{},
-		pending: map[stmtKey]struct{}{}, prepare: make(chan stmtKey, 64), prepDone: make(chan struct{})}
-	go s.preparer()
+	s := &Store{now: opt.Now, rebound: map[string]string{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -144,7 +133,7 @@ func (s *Store) openPostgres(dsn string) error {
 	if err != nil {
 		return fmt.Errorf("postgres: %w", err)
 	}
-	s.readers = newReaders(pgConns)
+	s.readers = newReaders(s.read, pgConns, "BEGIN")
 	s.read.SetMaxOpenConns(pgConns + 2)
 	s.read.SetMaxIdleConns(pgConns + 2)
 	s.read.SetConnMaxIdleTime(5 * time.Minute)
@@ -188,7 +177,8 @@ func (s *Store) openSQLite(path string, readConns int) error {
 	}
 	// Reads hold readConns connections of this pool (readers.go); the two
 	// more are for Ping and the audit log's snapshot.
-	s.readers = newReaders(readConns)
+	s.readers = newReaders(s.read, readConns, "BEGIN")
+	s.writer = newReaders(s.write, 1, "BEGIN IMMEDIATE")
 	s.readTx = true
 	s.read.SetMaxOpenConns(readConns + 2)
 	s.read.SetMaxIdleConns(readConns + 2)
@@ -219,19 +209,9 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Close() error {
 	var errs []error
 	s.mu.Lock()
-	if !s.prepClosed {
-		s.prepClosed = true
-		close(s.prepare)
-	}
+	s.closed = true
 	s.mu.Unlock()
-	<-s.prepDone
 	s.closeReaders()
-	s.mu.Lock()
-	for _, st := range s.stmts {
-		st.Close()
-	}
-	s.stmts = map[stmtKey]*sql.Stmt{}
-	s.mu.Unlock()
 	if s.read != nil && s.read != s.write {
 		errs = append(errs, s.read.Close())
 	}
@@ -264,6 +244,9 @@ type querier interface {
 
 // Write runs fn in a read-write transaction and commits when fn returns nil.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	if s.engine == SQLite {
+		return s.writeSQLite(ctx, fn)
+	}
 	return s.run(ctx, s.write, false, fn)
 }
 
@@ -328,64 +311,26 @@ func (s *Store) rebind(q string) string {
 }
 
 // On SQLite, parsing a statement costs more than running it, and the
-// driver prepares anew on every call; so statements are prepared once per
-// pool and then reused on each connection (database/sql keeps one prepared
-// copy per connection, made on the transaction's own connection). The
-// first preparation needs a connection of its own, which a transaction
-// must never wait for (SQLite has one writer connection), so it is done by
-// a goroutine that holds none; until then the query runs unprepared.
+// driver prepares anew on every call; so each statement is prepared once
+// on each of the connections the store owns and reused (readers.go).
 // PostgreSQL's driver caches prepared statements itself.
-func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
-	if tx.rd != nil {
-		return tx.rd.stmt(q)
-	}
-	key := stmtKey{tx.db, q}
-	tx.s.mu.Lock()
-	st, ok := tx.s.stmts[key]
-	if !ok && !tx.s.prepClosed && len(tx.s.stmts) < maxStmts {
-		if _, pending := tx.s.pending[key]; !pending {
-			select {
-			case tx.s.prepare <- key:
-				tx.s.pending[key] = struct{}{}
-			default:
-			}
-		}
-	}
-	tx.s.mu.Unlock()
-	if !ok {
+func (tx *Tx) stmt(q string) *sql.Stmt {
+	if tx.rd == nil {
 		return nil
 	}
-	if sqlTx, ok := tx.tx.(*sql.Tx); ok {
-		return sqlTx.StmtContext(ctx, st)
-	}
-	return st
+	return tx.rd.stmt(q)
 }
 
-// maxStmts bounds the prepared statements kept (queries built from
-// filters vary).
+// maxStmts bounds the prepared statements kept per connection (queries
+// built from filters vary).
 const maxStmts = 512
-
-func (s *Store) preparer() {
-	defer close(s.prepDone)
-	for key := range s.prepare {
-		st, err := key.db.PrepareContext(context.Background(), key.query)
-		s.mu.Lock()
-		delete(s.pending, key)
-		if err == nil && !s.prepClosed {
-			s.stmts[key] = st
-		} else if err == nil {
-			st.Close()
-		}
-		s.mu.Unlock()
-	}
-}
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	if tx.rd != nil {
 		ctx = noCancel
 	}
 	if tx.s.engine == SQLite {
-		if st := tx.stmt(ctx, q); st != nil {
+		if st := tx.stmt(q); st != nil {
 			return st.ExecContext(ctx, args...)
 		}
 	}
@@ -397,7 +342,7 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 		ctx = noCancel
 	}
 	if tx.s.engine == SQLite {
-		if st := tx.stmt(ctx, q); st != nil {
+		if st := tx.stmt(q); st != nil {
 			return st.QueryContext(ctx, args...)
 		}
 	}
@@ -409,7 +354,7 @@ func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 		ctx = noCancel
 	}
 	if tx.s.engine == SQLite {
-		if st := tx.stmt(ctx, q); st != nil {
+		if st := tx.stmt(q); st != nil {
 			return st.QueryRowContext(ctx, args...)
 		}
 	}
@@ -541,8 +486,11 @@ func (s *Store) Checkpoint(ctx context.Context) error {
 	if s.engine != SQLite {
 		return nil
 	}
-	_, err := s.write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
-	return err
+	// On the write connection, which the store owns (readers.go).
+	return s.runOwned(ctx, s.writer, false, func(tx *Tx) error {
+		_, err := tx.tx.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+		return err
+	})
 }
 
 // Time is the transaction's fixed "now" (the service reads it through its
