@@ -49,3 +49,8 @@ UPDATE cases SET identification_state = COALESCE((SELECT CASE
         ELSE 'recovery-period' END
     FROM decisions d WHERE d.case_id = cases.id ORDER BY d.created_at DESC LIMIT 1), 'encountered')
     WHERE state = 'closed';
+
+-- The co-ordinator's overview counts open children's cases by country
+-- (children nobody in nrm protects): a small partial index, not a scan of
+-- every case.
+CREATE INDEX cases_open_children ON cases (encounter_country) WHERE child AND state <> 'closed';
