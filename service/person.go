@@ -197,7 +197,9 @@ func (s *Service) caseExtras(ctx context.Context, tx Tx, v *nrm.CaseView, rec nr
 					". Register a child-protection organisation for the country and refer the case to it."})
 		}
 	}
-	if !v.Readable.Has(nrm.Identity) || v.Person.Erased || rec.PersonKey == nil {
+	// A guardian is a child's (SetGuardian refuses an adult's case): an
+	// adult's read asks nothing more.
+	if !v.Child || !v.Readable.Has(nrm.Identity) || v.Person.Erased || rec.PersonKey == nil {
 		return nil
 	}
 	g, err := tx.Guardian(ctx, rec.ID)
