@@ -11,8 +11,8 @@
 # Each line also gives the server's CPU time per request over the measured
 # window (from /proc; the machine is shared, and CPU per request swings less
 # than requests per second do), and how many cores everything else on the
-# machine used meanwhile (others=): a run where others is well above zero
-# measured the neighbours too.
+# machine used meanwhile, the PostgreSQL server apart (postgres=, others=):
+# a run where others is well above zero measured the neighbours too.
 # Environment: CLIENTS=32 DURATION=20s (at least 4s) WARMUP=3s ROUNDS=1
 source "$(dirname "$0")/lib.sh"
 engine=${1:-sqlite}
@@ -27,6 +27,8 @@ trap 'stop_bare; cleanup' EXIT
 hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+# pgticks: CPU ticks of the PostgreSQL server's processes (not counted as others).
+pgticks() { local t=0 q; for q in $(pgrep -x postgres || true); do t=$((t + $(ticks "$q"))); done; echo "$t"; }
 secs() { local d=$1; case $d in *ms) echo "${d%ms} / 1000" | bc -l;; *s) echo "${d%s}";; *m) echo "${d%m} * 60" | bc -l;; esac; }
 # measure PID LABEL URL [TOKEN]: one load run, with the server's CPU per
 # request sampled over the measured window.
@@ -37,14 +39,15 @@ measure() {
   local lp=$!
   # Sample inside the measured window (it ends when the load does).
   sleep "$(echo "$(secs "$WARMUP") + 0.2" | bc -l)"
-  local s0 t0 l0 b0; s0=$(date +%s.%N); t0=$(ticks "$p"); l0=$(ticks "$lp"); b0=$(busy)
+  local s0 t0 l0 b0 g0; s0=$(date +%s.%N); t0=$(ticks "$p"); l0=$(ticks "$lp"); g0=$(pgticks); b0=$(busy)
   sleep "$(echo "$(secs "$DURATION") - 1" | bc -l)"
-  local s1 t1 l1 b1; s1=$(date +%s.%N); t1=$(ticks "$p"); l1=$(ticks "$lp"); b1=$(busy)
+  local s1 t1 l1 b1 g1; s1=$(date +%s.%N); t1=$(ticks "$p"); l1=$(ticks "$lp"); g1=$(pgticks); b1=$(busy)
   wait "$lp"
   local rps; rps=$(sed -n 's/.* rps=\([0-9]*\) .*/\1/p' "$out")
   local win; win=$(echo "$s1 - $s0" | bc -l)
-  printf '%s server_cpu=%.0fus/req others=%.2fcores\n' "$(cat "$out")" "$(echo "($t1 - $t0) * 1000000 / $hz / ($rps * $win)" | bc -l)" \
-    "$(echo "(($b1 - $b0) - ($t1 - $t0) - ($l1 - $l0)) / $hz / $win" | bc -l)" | tee -a "$work/results"
+  printf '%s server_cpu=%.0fus/req postgres=%.2fcores others=%.2fcores\n' "$(cat "$out")" \
+    "$(echo "($t1 - $t0) * 1000000 / $hz / ($rps * $win)" | bc -l)" "$(echo "($g1 - $g0) / $hz / $win" | bc -l)" \
+    "$(echo "(($b1 - $b0) - ($t1 - $t0) - ($l1 - $l0) - ($g1 - $g0)) / $hz / $win" | bc -l)" | tee -a "$work/results"
 }
 
 for round in $(seq "$ROUNDS"); do
