@@ -65,6 +65,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// Catch the signals before saying we serve: a supervisor (or a test)
+	// that stops nrm as soon as it reads that line must get a clean stop.
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
+	defer stop()
 	url := "http://" + ln.Addr().String()
 	log.Info("listening", "addr", ln.Addr().String(), "engine", string(a.store.Engine()), "jurisdiction", a.svc.Profile().ID)
 	fmt.Fprintf(stdout, "nrm is serving at %s\n", url)
@@ -72,8 +76,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stdout, demoHelp(url, c))
 	}
 
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
-	defer stop()
 	go a.maintain(ctx, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
