@@ -107,6 +107,11 @@ const (
 	// Corrections of who the person is (spelling, date of birth, contact)
 	// and the guardian of a child: writes to the identity compartment.
 	ActPersonCorrect Action = "person.correct"
+
+	// Transnational referral (exchange/format.md): trusting a partner
+	// instance, and answering the referrals it sends.
+	ActPartnerManage   Action = "exchange.partner.manage"
+	ActExchangeRespond Action = "exchange.incoming.respond"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -170,6 +175,10 @@ var rules = map[Action]rule{
 	// An auditor of a coordinator or ombudsman organisation reads the whole
 	// log; any other auditor, their own organisation's entries (ActAuditRead).
 	ActAuditReadAll: {roles: []Role{RoleAuditor}, orgKinds: []OrgKind{KindCoordinator, KindOmbudsman}},
+	// Trust in another country's instance is the national co-ordinator's to
+	// give: its admin registers partners, its co-ordinators answer them.
+	ActPartnerManage:   {roles: []Role{RoleAdmin}, orgKinds: []OrgKind{KindCoordinator}},
+	ActExchangeRespond: {roles: []Role{RoleCoordinator}, orgKinds: []OrgKind{KindCoordinator}},
 }
 
 // Actions lists every action the policy knows.

@@ -49,7 +49,9 @@ func expectedGrants() []grant {
 			grant{nrm.RoleAuditor, nrm.ActAuditReadAll, rel, "", nrm.KindCoordinator},
 			grant{nrm.RoleAuditor, nrm.ActAuditReadAll, rel, "", nrm.KindOmbudsman},
 			grant{nrm.RoleCoordinator, nrm.ActFlagsOverview, rel, "", nrm.KindCoordinator},
-			grant{nrm.RoleCoordinator, nrm.ActDeadlinesAll, rel, "", nrm.KindCoordinator})
+			grant{nrm.RoleCoordinator, nrm.ActDeadlinesAll, rel, "", nrm.KindCoordinator},
+			grant{nrm.RoleAdmin, nrm.ActPartnerManage, rel, "", nrm.KindCoordinator},
+			grant{nrm.RoleCoordinator, nrm.ActExchangeRespond, rel, "", nrm.KindCoordinator})
 		for _, r := range caseRoles {
 			g = append(g, grant{r, nrm.ActDeadlines, rel, "", ""})
 		}

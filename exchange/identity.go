@@ -26,6 +26,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/nrmproject/nrm"
 )
 
 // The key files in the keys/ directory, beside the keyring's: base64 of the
@@ -149,14 +151,7 @@ func (k *Keys) Fingerprint() string {
 
 // Identity is what an instance tells partners about itself, and what an
 // admin registers to trust a partner. Keys are base64 in JSON.
-type Identity struct {
-	Instance      string `json:"instance"`
-	Country       string `json:"country"`
-	URL           string `json:"url"`
-	SigningKey    []byte `json:"signing_key"`
-	EncryptionKey []byte `json:"encryption_key"`
-	Fingerprint   string `json:"fingerprint"`
-}
+type Identity = nrm.InstanceIdentity
 
 // Identity names the instance with its public keys and fingerprint.
 func (k *Keys) Identity(name, country, publicURL string) Identity {
@@ -213,11 +208,12 @@ func ParseIdentity(b []byte) (Identity, error) {
 	if err := dec.Decode(&id); err != nil {
 		return Identity{}, &ErrIdentity{"identity", "not an identity JSON object: " + err.Error()}
 	}
-	return id, id.Check()
+	return id, CheckIdentity(&id)
 }
 
-// Check validates an identity's fields and its fingerprint.
-func (id *Identity) Check() error {
+// CheckIdentity validates an identity's fields and its fingerprint, and
+// normalises them (trimmed name, upper-case country, fingerprint set).
+func CheckIdentity(id *Identity) error {
 	id.Instance = strings.TrimSpace(id.Instance)
 	id.Country = strings.ToUpper(strings.TrimSpace(id.Country))
 	switch {

@@ -24,6 +24,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("NRM_ADDR", "127.0.0.1:8080"), "listen address")
 	demo := fs.Bool("demo", false, "add fictitious demo organisations, users and cases")
 	trustProxy := fs.Bool("trust-proxy", os.Getenv("NRM_TRUST_PROXY") == "1", "take client addresses from X-Forwarded-For")
+	instanceFlags(fs, &c)
 	fs.StringVar(&c.jurisdiction, "jurisdiction", os.Getenv("NRM_JURISDICTION"), "jurisdiction profile: coe-minimum, uk-england-wales, uk-scotland, or one in DATA/profiles")
 	if err := parse(fs, args); err != nil {
 		return err
