@@ -8,6 +8,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/nrmproject/nrm"
 )
@@ -109,4 +110,35 @@ func assignable(u nrm.User, f *caseFile) error {
 		return nrm.Invalid("user_id", "that person's role does not work on case files")
 	}
 	return nil
+}
+
+// Colleagues lists the active users of the actor's organisation who work
+// with case files: whom the case list can be filtered by, and whom a case
+// can be assigned to.
+func (s *Service) Colleagues(ctx context.Context) ([]nrm.User, error) {
+	a, err := s.allow(ctx, nrm.ActCaseList)
+	if err != nil {
+		return nil, err
+	}
+	var out []nrm.User
+	err = s.read(ctx, func(tx Tx) error {
+		users, err := tx.Users(ctx, a.OrgID)
+		for _, u := range users {
+			if !u.Disabled && nrm.Can(nrm.Actor{UserID: u.ID, OrgID: u.OrgID, OrgKind: a.OrgKind, Role: u.Role}, nrm.ActCaseList, nrm.Access{}) {
+				out = append(out, u)
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+// RecordExport audits a list taken away as a file (CSV): what list and how
+// many rows. The file is written only once the entry is recorded.
+func (s *Service) RecordExport(ctx context.Context, list string, rows int) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	return s.recordRead(ctx, s.entry(ctx, "export.csv", "org/"+a.OrgID, outcomeOK, fmt.Sprintf("%s rows %d", list, rows)))
 }
