@@ -22,10 +22,12 @@ type Home struct {
 	Total            int
 	ByState          map[nrm.State]int
 	Mine, Unassigned int
-	Overdue, DueSoon int // clocks: run out, and running out within HomeDueDays
-	Referrals        int // waiting for the organisation's answer
-	Flags            int // possible duplicates told to the organisation
-	New              int // what is new for the user (WhatsNew)
+	Overdue, DueSoon int         // clocks: run out, and running out within HomeDueDays
+	Running          int         // clocks still running, however far off
+	NextClock        nrm.DueItem // the soonest clock not yet run out, if any
+	Referrals        int         // waiting for the organisation's answer
+	Flags            int         // possible duplicates told to the organisation
+	New              int         // what is new for the user (WhatsNew)
 	// For an admin: their organisation and its users.
 	Org                             nrm.Organisation
 	Users, Disabled, NoSecondFactor int
@@ -92,11 +94,23 @@ func (s *Service) Home(ctx context.Context) (Home, error) {
 		return h, err
 	}
 	if nrm.Can(a, nrm.ActDeadlines, nrm.Access{}) {
-		d, err := s.Deadlines(ctx, false, HomeDueDays)
+		d, err := s.OpenClocks(ctx, false)
 		if err != nil {
 			return h, err
 		}
-		h.Overdue, h.DueSoon = d.Overdue, d.DueSoon
+		h.Overdue, h.Running = d.Overdue, d.DueSoon
+		soon := h.Today.AddDays(HomeDueDays)
+		for _, it := range d.Items { // soonest first
+			if it.Due.Before(h.Today) {
+				continue
+			}
+			if h.NextClock.CaseID == "" {
+				h.NextClock = it
+			}
+			if !soon.Before(it.Due) {
+				h.DueSoon++
+			}
+		}
 	}
 	m, err := s.Menu(ctx)
 	h.Referrals, h.New = m.Referrals, m.New

@@ -113,7 +113,7 @@ func TestHome(t *testing.T) {
 			p := worker.get(t, "/")
 			wantStatus(t, p, http.StatusOK)
 			wantContains(t, p, "What needs you", "<strong>1</strong> referral waiting for your organisation",
-				"<strong>1</strong> due within 14 days", "cases assigned to you", "<strong>2</strong> open cases assigned to nobody",
+				"<strong>1</strong> due within 14 days", "<strong>1</strong> running in all", "next: Consent expires", "cases assigned to you", "<strong>2</strong> open cases assigned to nobody",
 				"possible duplicates told to your organisation", "Encountered", `href="/cases?state=encountered"`)
 			wantAbsent(t, p, "Not allowed")
 			wantAbsent(t, p, personal...)
