@@ -340,11 +340,13 @@ func TestCaseStatus(t *testing.T) {
 		apiMust(t, a, 200, "POST", "/api/v1/referrals/"+r["id"].(string)+"/accept", wt, map[string]any{})
 
 		t.Run("ngo_supported_case_does_not_read_encountered", func(t *testing.T) {
-			p := signInAs(t, a, worker, "").get(t, "/cases")
+			ws := signInAs(t, a, worker, "")
+			p := ws.get(t, "/cases")
 			wantContains(t, p, `<span class="tag state state-encountered">In support with your organisation`)
 			if rows := p.Body[strings.Index(p.Body, "<tbody>"):]; strings.Contains(rows, `">Encountered</span>`) {
 				t.Error("the NGO's case list calls the case it supports Encountered")
 			}
+			wantContains(t, ws.get(t, "/cases/"+id), "Status: <strong>In support with your organisation")
 		})
 		t.Run("coordinator_held_by_names_every_involved_organisation", func(t *testing.T) {
 			p := signInAs(t, a, a.MustUser(t, coordOrg, nrm.RoleCoordinator), "").get(t, "/due")
