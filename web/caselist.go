@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/service"
@@ -125,7 +126,11 @@ func (w *Web) casesPage(rw http.ResponseWriter, r *http.Request, s service.Sessi
 // searchCases serves POST /cases/search: the list found by a name, first
 // page only (a name narrows the list to a few cases).
 func (w *Web) searchCases(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	name := r.PostFormValue("name")
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	if name == "" {
+		http.Redirect(rw, r, "/cases", http.StatusSeeOther)
+		return
+	}
 	q := service.CaseListQuery{Name: name, PerPage: 200}
 	if err := q.Check(); err != nil {
 		w.casesFailed(rw, r, s, err, q, name)
