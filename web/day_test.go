@@ -399,6 +399,17 @@ func TestAssignment(t *testing.T) {
 				t.Errorf("a refused assignment changed it to %q", got)
 			}
 		})
+		t.Run("disabled_colleague_refused", func(t *testing.T) {
+			gone := a.MustUser(t, ngo, nrm.RoleCaseWorker)
+			if _, err := a.Svc.UpdateUser(testapp.As(admin.User.Actor), gone.ID, service.UserUpdate{Name: gone.Name, Role: string(gone.Role), Disabled: true, Version: gone.Version}); err != nil {
+				t.Fatal(err)
+			}
+			wantStatus(t, worker.post(t, "/cases/"+id+"/assign", url.Values{"csrf": {worker.CSRF}, "user_id": {gone.ID}}), http.StatusUnprocessableEntity)
+			wantAbsent(t, worker.get(t, "/cases/"+id+"/assign"), gone.ID)
+			if got := assigned(); got != colleague.ID {
+				t.Errorf("a refused assignment changed it to %q", got)
+			}
+		})
 		t.Run("admin_of_the_organisation_may_not_assign", func(t *testing.T) {
 			wantDenied(t, admin.post(t, "/cases/"+id+"/assign", url.Values{"csrf": {admin.CSRF}, "user_id": {admin.User.ID}}))
 			if got := assigned(); got != colleague.ID {
@@ -439,6 +450,8 @@ func TestWhatsNew(t *testing.T) {
 		wantRedirect(t, worker.post(t, "/cases/"+id+"/consents", url.Values{"csrf": {worker.CSRF}, "purpose": {"referral"},
 			"recipient_org": {police.ID}, "scope": {"identity"}, "expires": {"2026-12-02"}}), "/cases/"+id+"?saved=consent#consent")
 		refer("Unu")
+		// The same person registered by the police: a possible duplicate told to the NGO.
+		a.MustCase(t, ot, caseBodyOf(caseForm("")))
 		count := regexp.MustCompile(`New for you <span class="menu-count">(\d+)<`)
 		menu := func() string {
 			m := count.FindStringSubmatch(worker.get(t, "/cases").Body)
@@ -449,16 +462,17 @@ func TestWhatsNew(t *testing.T) {
 		}
 
 		t.Run("referral_and_clock_in_its_warning_period_are_new", func(t *testing.T) {
-			if got := menu(); got != "2" {
-				t.Errorf("menu counts %s new, want 2 (a referral, a consent expiring in 5 days)", got)
+			if got := menu(); got != "3" {
+				t.Errorf("menu counts %s new, want 3 (a referral, a possible duplicate, a consent expiring in 5 days)", got)
 			}
 			p := worker.get(t, "/new")
 			wantStatus(t, p, http.StatusOK)
-			wantContains(t, p, "Referral of", police.Name, "Consent expires", "in 5 days", `<span class="tag new">new</span>`)
+			wantContains(t, p, "Referral of", police.Name, "Possible duplicate on", `href="/cases/`+id+`"`, "Consent expires", "in 5 days", `<span class="tag new">new</span>`)
+			wantAbsent(t, p, personal...)
 		})
 		t.Run("seen_mark_is_a_post_and_clears_the_count", func(t *testing.T) {
 			worker.get(t, "/new")
-			if got := menu(); got != "2" {
+			if got := menu(); got != "3" {
 				t.Errorf("opening the list changed the count to %s", got)
 			}
 			wantRedirect(t, worker.post(t, "/new/seen", url.Values{"csrf": {worker.CSRF}}), "/new?saved=seen")
