@@ -163,25 +163,22 @@ const (
 	NewsClock    = "clock"
 )
 
-// WarningDays is how long before a clock runs out it counts as something
-// to act on. The reasonable-grounds target is days, not weeks (e.g. five
-// working days in England and Wales); a permit needs a month to renew.
-var WarningDays = map[string]int{
-	nrm.DeadlineRG:            2,
-	nrm.DeadlineRecoveryEnd:   7,
-	nrm.DeadlineCG:            7,
-	nrm.DeadlinePermitExpiry:  30,
-	nrm.DeadlinePlanReview:    7,
-	nrm.DeadlineConsentExpiry: 7,
-}
-
-// warningOf is a kind's warning period (a week for kinds without one).
-func warningOf(kind string) int {
-	if d, ok := WarningDays[kind]; ok {
-		return d
+// WarningDays is how long before a clock of a kind runs out it counts as
+// something to act on. The reasonable-grounds target is days, not weeks
+// (e.g. five working days in England and Wales); a residence permit needs
+// a month to renew; the other clocks, a week.
+func WarningDays(kind string) int {
+	switch kind {
+	case nrm.DeadlineRG:
+		return 2
+	case nrm.DeadlinePermitExpiry:
+		return 30
 	}
 	return 7
 }
+
+// MaxWarningDays is the longest warning period of any kind.
+const MaxWarningDays = 30
 
 // WhatsNew lists what may need the actor, newest first, and marks what
 // came after their seen mark.
@@ -209,10 +206,6 @@ func (s *Service) MarkSeen(ctx context.Context) error {
 func (s *Service) news(ctx context.Context, a nrm.Actor, items bool) (News, error) {
 	var n News
 	today := s.Today()
-	maxWarn := 0
-	for _, d := range WarningDays {
-		maxWarn = max(maxWarn, d)
-	}
 	err := s.read(ctx, func(tx Tx) error {
 		var err error
 		if n.Since, err = tx.SeenAt(ctx, a.UserID); err != nil {
@@ -259,13 +252,13 @@ func (s *Service) news(ctx context.Context, a nrm.Actor, items bool) (News, erro
 	}
 	// Clocks within their warning period, as the deadlines page shows them
 	// (support clocks only where the organisation holds support).
-	d, err := s.dashboard(ctx, a, false, today.AddDays(maxWarn))
+	d, err := s.dashboard(ctx, a, false, today.AddDays(MaxWarningDays))
 	if err != nil {
 		return n, err
 	}
 	seenDay := nrm.DateOf(n.Since)
 	for _, it := range d.Items {
-		began := it.Due.AddDays(-warningOf(it.Kind))
+		began := it.Due.AddDays(-WarningDays(it.Kind))
 		if today.Before(began) {
 			continue
 		}
