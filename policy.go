@@ -112,6 +112,10 @@ const (
 	// instance, and answering the referrals it sends.
 	ActPartnerManage   Action = "exchange.partner.manage"
 	ActExchangeRespond Action = "exchange.incoming.respond"
+
+	// Assigning a case, for the actor's organisation, to one of its workers
+	// (or to nobody): the day's work of an organisation, never another's.
+	ActCaseAssign Action = "case.assign"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -169,7 +173,10 @@ var rules = map[Action]rule{
 		noLawEnforcementOrg: true},
 	ActClose: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleDecisionMaker, RoleCoordinator},
 		relations: []Relation{RelOwner}},
-	ActNotify:       {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement}},
+	ActNotify: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement}},
+	// Any case role of an involved organisation hands out, takes on or
+	// gives back its own organisation's work on a case.
+	ActCaseAssign:   {roles: caseRoles, relations: involved},
 	ActDeadlines:    {roles: caseRoles},
 	ActDeadlinesAll: {roles: []Role{RoleCoordinator}, orgKinds: []OrgKind{KindCoordinator}},
 	// An auditor of a coordinator or ombudsman organisation reads the whole

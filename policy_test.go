@@ -69,6 +69,7 @@ func expectedGrants() []grant {
 	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleLegalAdvisor, nrm.RoleDecisionMaker}, nrm.ActPersonCorrect, nrm.Identity)
 	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleLegalAdvisor, nrm.RoleDecisionMaker, nrm.RoleCoordinator}, nrm.ActRefer, nrm.Identity)
 	involved([]nrm.Role{nrm.RoleCoordinator, nrm.RoleCaseWorker}, nrm.ActSupportWrite, nrm.Support)
+	involved(caseRoles, nrm.ActCaseAssign, "")
 	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleLegalAdvisor, nrm.RoleCoordinator}, nrm.ActAskReconsider, "")
 	for _, r := range caseRoles {
 		g = append(g, grant{r, nrm.ActReferralRespond, nrm.RelRecipient, "", ""})
