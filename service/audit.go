@@ -217,6 +217,10 @@ func (c *committer) run() {
 		if err != nil {
 			c.s.log.Error("audit: group commit failed", "entries", n, "error", err)
 		}
+		// Counted before any reader is answered: whoever is answered sees
+		// its own read counted.
+		c.reads.Add(int64(len(batch)))
+		c.commits.Add(1)
 		for _, r := range batch {
 			if err == nil && r.check != nil {
 				r.check.mu.Lock()
@@ -229,8 +233,6 @@ func (c *committer) run() {
 			}
 			r.done <- err
 		}
-		c.reads.Add(int64(len(batch)))
-		c.commits.Add(1)
 	}
 }
 
