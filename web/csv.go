@@ -120,16 +120,7 @@ func (w *Web) dueCSV(rw http.ResponseWriter, r *http.Request, s service.SessionI
 // inboxCSV serves GET /referrals.csv: the referrals waiting, without their
 // reasons (free text stays on the page).
 func (w *Web) inboxCSV(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	if !nrm.Can(s.Actor, nrm.ActReferralRespond, nrm.Access{Relation: nrm.RelRecipient}) {
-		w.fail(rw, r, s, nrm.Forbidden("your role does not answer referrals"))
-		return
-	}
-	items, err := w.svc.InboxEntries(r.Context())
-	if err != nil {
-		w.fail(rw, r, s, err)
-		return
-	}
-	names, err := w.orgNames(r.Context())
+	items, names, err := w.inbox(r, s)
 	if err != nil {
 		w.fail(rw, r, s, err)
 		return

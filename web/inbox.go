@@ -34,16 +34,7 @@ func (w *Web) inboxPage(rw http.ResponseWriter, r *http.Request, s service.Sessi
 }
 
 func (w *Web) renderInbox(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, status int, v view, failed string) {
-	if !nrm.Can(s.Actor, nrm.ActReferralRespond, nrm.Access{Relation: nrm.RelRecipient}) {
-		w.fail(rw, r, s, nrm.Forbidden("your role does not answer referrals"))
-		return
-	}
-	items, err := w.svc.InboxEntries(r.Context())
-	if err != nil {
-		w.fail(rw, r, s, err)
-		return
-	}
-	names, err := w.orgNames(r.Context())
+	items, names, err := w.inbox(r, s)
 	if err != nil {
 		w.fail(rw, r, s, err)
 		return
@@ -91,4 +82,18 @@ func (w *Web) inboxFailed(rw http.ResponseWriter, r *http.Request, s service.Ses
 // daysSince counts the whole days from t's date to today.
 func daysSince(t time.Time, today nrm.Date) int {
 	return int(today.Time().Sub(nrm.DateOf(t).Time()).Hours() / 24)
+}
+
+// inbox is the referrals waiting for the actor's organisation, with the
+// names of the organisations they come from.
+func (w *Web) inbox(r *http.Request, s service.SessionInfo) ([]service.InboxEntry, map[string]string, error) {
+	if !nrm.Can(s.Actor, nrm.ActReferralRespond, nrm.Access{Relation: nrm.RelRecipient}) {
+		return nil, nil, nrm.Forbidden("your role does not answer referrals")
+	}
+	items, err := w.svc.InboxEntries(r.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	names, err := w.orgNames(r.Context())
+	return items, names, err
 }
