@@ -288,7 +288,7 @@ func TestCaseList(t *testing.T) {
 			wantContains(t, p, "59 cases", "page 1 of 2", `href="/cases?page=2"`)
 			p2 := worker.get(t, "/cases?page=2")
 			wantContains(t, p2, "page 2 of 2", `href="/cases"`)
-			if strings.Count(p.Body, `<td><a href="/cases/`)+strings.Count(p2.Body, `<td><a href="/cases/`) != 59 {
+			if strings.Count(p.Body, `<td class="ref"><a href="/cases/`)+strings.Count(p2.Body, `<td class="ref"><a href="/cases/`) != 59 {
 				t.Errorf("the two pages do not hold the 59 cases once each")
 			}
 		})
