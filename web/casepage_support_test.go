@@ -38,7 +38,8 @@ func TestChildReferralPage(t *testing.T) {
 			if strings.Contains(section(p, "referrals"), `name="consent_id"`) {
 				t.Error("the child's referral form asks for a consent")
 			}
-			wantContains(t, p, `name="indicator_set" value="child-labour"`)
+			// The indicator lists are on the screening page, the child's list first.
+			wantContains(t, worker.get(t, path+"/screening"), `name="indicator_set" value="child-labour"`)
 		})
 		t.Run("referral_without_consent_notifies_child_protection", func(t *testing.T) {
 			wantRedirect(t, worker.post(t, path+"/referrals", url.Values{"csrf": {worker.CSRF}, "to_org": {ca.ID}, "reason": {"A child in forced labour."}}),

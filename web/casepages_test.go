@@ -290,7 +290,7 @@ func TestSignOut(t *testing.T) {
 		cookie := u.cookie
 		t.Run("sign_out_clears_the_cookie", func(t *testing.T) {
 			p := u.post(t, "/logout", url.Values{"csrf": {u.CSRF}})
-			wantRedirect(t, p, "/login")
+			wantRedirect(t, p, "/signed-out")
 			if len(p.Cookies) != 1 || p.Cookies[0].MaxAge >= 0 || p.Cookies[0].Value != "" {
 				t.Errorf("the cookie was not cleared: %v", p.Cookies)
 			}

@@ -50,6 +50,9 @@ func New(svc *service.Service, log *slog.Logger, opts Options) *Web {
 	w := &Web{svc: svc, log: log, opts: opts, pages: map[string]*template.Template{}}
 	funcs := template.FuncMap{
 		"t": func(l Localizer, msg string, args ...any) string { return l.T(msg, args...) },
+		// label and roleLabel show a code by its words (web/labels.go).
+		"label":     label,
+		"roleLabel": roleLabel,
 		"field": func(l Localizer, errs map[string]string, name, label, typ string, form map[string]string) fieldView {
 			return fieldView{L: l, Name: name, Label: label, Type: typ, Value: form[name], Error: errs[name]}
 		},
@@ -92,8 +95,10 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("GET /login/code", w.stage(service.StagePassword, w.codePage))
 	handle("POST /login/code", w.stage(service.StagePassword, w.code))
 	handle("GET /login/enrol", w.stage(service.StageEnrol, w.enrolPage))
-	handle("POST /login/enrol", w.stage(service.StageEnrol, w.enrol))
+	handle("POST /login/enrol", http.HandlerFunc(w.enrolSubmit))
+	handle("GET /login/recovery", w.signedIn(w.recoveryShownPage))
 	handle("POST /logout", w.stage("", w.logout))
+	handle("GET /signed-out", http.HandlerFunc(w.signedOutPage))
 
 	handle("GET /{$}", w.signedIn(w.home))
 	handle("GET /cases", w.signedIn(w.casesPage))
@@ -103,6 +108,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("POST /cases/{id}/notes", w.signedIn(w.caseNote))
 	handle("POST /cases/{id}/person", w.signedIn(w.correctPerson))
 	handle("POST /cases/{id}/guardian", w.signedIn(w.setGuardian))
+	handle("GET /cases/{id}/screening", w.signedIn(w.screeningForm))
 	handle("POST /cases/{id}/screenings", w.signedIn(w.screen))
 	handle("POST /cases/{id}/consents", w.signedIn(w.recordConsent))
 	handle("POST /cases/{id}/consents/{consent}/withdraw", w.signedIn(w.withdrawConsent))
@@ -198,15 +204,7 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, s service.SessionInf
 	if status >= 500 {
 		w.log.ErrorContext(r.Context(), "request failed", "request_id", nrm.RequestID(r.Context()), "route", r.Pattern, "error", e.Cause)
 	}
-	l := localizerFor(r)
-	title := map[int]string{401: "Please sign in", 403: "Not allowed", 404: "Not found", 409: "Changed meanwhile", 429: "Please wait"}[status]
-	if title == "" {
-		title = "Something went wrong"
-		if status < 500 {
-			title = "Please check your input"
-		}
-	}
-	w.render(rw, r, s, status, "error", view{Data: map[string]string{"Title": l.T(title), "Message": l.T(e.Message)}})
+	w.render(rw, r, s, status, "error", view{Data: errorPageOf(localizerFor(r), r, status, e)})
 }
 
 func statusOf(code string) int { return nrm.StatusOf(code) }
@@ -237,7 +235,8 @@ func (w *Web) stage(stage string, h pageFunc) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		var s service.SessionInfo
 		var err error = nrm.Unauthorized("sign-in required")
-		if c, cerr := r.Cookie(CookieName); cerr == nil {
+		c, cerr := r.Cookie(CookieName)
+		if cerr == nil {
 			s, err = w.svc.Session(r.Context(), c.Value)
 			s.Token = c.Value
 		}
@@ -247,8 +246,12 @@ func (w *Web) stage(stage string, h pageFunc) http.Handler {
 				return
 			}
 			if r.Method == http.MethodGet {
+				// The sign-in page tells a cookie that ended from none (loginPage).
 				http.Redirect(rw, r, "/login", http.StatusSeeOther)
 				return
+			}
+			if cerr == nil && err != nil {
+				w.clearCookie(rw)
 			}
 			w.fail(rw, r, service.SessionInfo{}, nrm.Unauthorized("your session has ended; sign in again"))
 			return
@@ -288,7 +291,7 @@ func (w *Web) clientAddr(r *http.Request) string {
 }
 
 func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request) {
-	w.render(rw, r, service.SessionInfo{}, http.StatusOK, "login", view{})
+	w.render(rw, r, service.SessionInfo{}, http.StatusOK, "login", view{Data: w.loginNotice(rw, r)})
 }
 
 func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
@@ -302,7 +305,7 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.render(rw, r, service.SessionInfo{}, statusOf(e.Code), "login",
-			view{Errors: []*nrm.Error{e}, Form: map[string]string{"email": email}})
+			view{Errors: []*nrm.Error{e}, Form: map[string]string{"email": email}, Data: loginView{}})
 		return
 	}
 	w.setCookie(rw, s.Token)
@@ -354,8 +357,11 @@ func (w *Web) enrol(rw http.ResponseWriter, r *http.Request, s service.SessionIn
 	if err != nil {
 		if _, ok := formError(err); ok {
 			// Show the same secret again: a new one would invalidate the app's entry.
-			w.render(rw, r, s, http.StatusUnprocessableEntity, "error", view{Data: map[string]string{
-				"Title": localizerFor(r).T("That code was not right"), "Message": localizerFor(r).T(nrm.AsError(err).Message)}})
+			l := localizerFor(r)
+			w.render(rw, r, s, http.StatusUnprocessableEntity, "error", view{Data: errorView{
+				Title: l.T("That code was not right"), Message: l.T(nrm.AsError(err).Message),
+				Next: l.T("Go back: the same QR code is shown again. Wait for the next code in your app and type it."),
+				Link: "/login/enrol", LinkText: l.T("Try again")}})
 			return
 		}
 		w.fail(rw, r, s, err)
@@ -368,7 +374,7 @@ func (w *Web) enrol(rw http.ResponseWriter, r *http.Request, s service.SessionIn
 func (w *Web) logout(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 	w.svc.SignOut(r.Context(), s.Token)
 	w.clearCookie(rw)
-	http.Redirect(rw, r, "/login", http.StatusSeeOther)
+	http.Redirect(rw, r, "/signed-out", http.StatusSeeOther)
 }
 
 func (w *Web) home(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
