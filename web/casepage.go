@@ -50,13 +50,26 @@ func (w *Web) caseFile(rw http.ResponseWriter, r *http.Request, s service.Sessio
 // renderCasePage draws the case file; v may carry a form's errors and
 // values, failed names that form.
 func (w *Web) renderCasePage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, status int, v view, failed string) {
+	if _, ok := supportForms[failed]; ok {
+		w.renderSupportForm(rw, r, s, status, v, failed)
+		return
+	}
+	v, err := w.casePageView(r, s, v, failed)
+	if err != nil {
+		w.fail(rw, r, s, err)
+		return
+	}
+	w.render(rw, r, s, status, "case", v)
+}
+
+// casePageView reads the case file and builds the case page's data.
+func (w *Web) casePageView(r *http.Request, s service.SessionInfo, v view, failed string) (view, error) {
 	ctx := r.Context()
 	id := r.PathValue("id")
 	// One read of the case file: what this viewer may see and do.
 	cf, err := w.svc.CaseFile(ctx, id)
 	if err != nil {
-		w.fail(rw, r, s, err)
-		return
+		return v, err
 	}
 	c, act := cf.CaseView, cf.Actions
 	p := casePage{Case: c, Today: w.svc.Today(), Explain: stateExplained[c.State], Next: nrm.NextSteps(c.State),
@@ -84,8 +97,7 @@ func (w *Web) renderCasePage(rw http.ResponseWriter, r *http.Request, s service.
 	}
 	orgs, err := w.svc.Orgs(ctx)
 	if err != nil {
-		w.fail(rw, r, s, err)
-		return
+		return v, err
 	}
 	for _, o := range orgs {
 		p.OrgName[o.ID] = o.Name
@@ -136,7 +148,7 @@ func (w *Web) renderCasePage(rw http.ResponseWriter, r *http.Request, s service.
 		}
 	}
 	v.Data = p
-	w.render(rw, r, s, status, "case", v)
+	return v, nil
 }
 
 func boolRank(b bool) int {

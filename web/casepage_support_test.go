@@ -84,8 +84,12 @@ func TestSupportSection(t *testing.T) {
 
 		t.Run("case_worker_sees_the_support_forms", func(t *testing.T) {
 			p := worker.get(t, path)
-			wantContains(t, p, `id="support"`, `href="#support"`, `action="`+path+`/needs"`, `action="`+path+`/plans"`,
-				`action="`+path+`/services"`, `action="`+path+`/residence"`, `<option value="support"`)
+			wantContains(t, p, `id="support"`, `href="#support"`, `href="`+path+`/support/needs"`, `href="`+path+`/support/plan"`,
+				`href="`+path+`/support/service"`, `href="`+path+`/support/residence"`, `<option value="support"`)
+			// Each form is on a page of its own, so that the case page stays light.
+			for form, action := range map[string]string{"needs": "/needs", "plan": "/plans", "service": "/services", "residence": "/residence"} {
+				wantContains(t, worker.get(t, path+"/support/"+form), `action="`+path+action+`"`)
+			}
 		})
 
 		bad := func(t *testing.T, action, field string, f url.Values) {

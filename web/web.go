@@ -6,7 +6,6 @@ package web
 
 import (
 	"bytes"
-	"crypto/subtle"
 	"embed"
 	"encoding/base64"
 	"html/template"
@@ -43,12 +42,14 @@ type Web struct {
 	svc   *service.Service
 	log   *slog.Logger
 	opts  Options
-	pages map[string]*template.Template
+	pages  map[string]*template.Template
+	static *staticFiles
 }
 
 func New(svc *service.Service, log *slog.Logger, opts Options) *Web {
-	w := &Web{svc: svc, log: log, opts: opts, pages: map[string]*template.Template{}}
+	w := &Web{svc: svc, log: log, opts: opts, pages: map[string]*template.Template{}, static: newStaticFiles()}
 	funcs := template.FuncMap{
+		"asset": w.static.url,
 		"t": func(l Localizer, msg string, args ...any) string { return l.T(msg, args...) },
 		// label and roleLabel show a code by its words (web/labels.go).
 		"label":     label,
@@ -81,12 +82,7 @@ type fieldView struct {
 
 // Register adds the pages to mux.
 func (w *Web) Register(mux *http.ServeMux) {
-	static, _ := fs.Sub(staticFS, "static")
-	files := http.FileServerFS(static)
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		rw.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(rw, r)
-	})))
+	mux.Handle("GET /static/", http.StripPrefix("/static", w.static))
 	cop := http.NewCrossOriginProtection()
 	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, cop.Handler(h)) }
 
@@ -119,6 +115,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("POST /cases/{id}/reconsider", w.signedIn(w.reconsider))
 	handle("POST /cases/{id}/close", w.signedIn(w.closeCase))
 	handle("POST /cases/{id}/reopen", w.signedIn(w.reopenCase))
+	handle("GET /cases/{id}/support/{form}", w.signedIn(w.supportFormPage))
 	handle("POST /cases/{id}/needs", w.signedIn(w.addNeeds))
 	handle("POST /cases/{id}/plans", w.signedIn(w.addPlan))
 	handle("POST /cases/{id}/services", w.signedIn(w.addService))
@@ -179,7 +176,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 	} else {
 		v.Actor = nrm.Actor{}
 	}
-	v.CSRF = s.CSRF
+	v.CSRF = maskCSRF(s.CSRF) // afresh per response (web/csrf.go)
 	if v.FieldErrors == nil {
 		v.FieldErrors = map[string]string{}
 	}
@@ -258,7 +255,7 @@ func (w *Web) stage(stage string, h pageFunc) http.Handler {
 		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
-			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(s.CSRF)) != 1 {
+			if !csrfMatches(r.PostFormValue("csrf"), s.CSRF) {
 				w.fail(rw, r, s, nrm.Forbidden("the form had expired; go back, reload the page and try again"))
 				return
 			}
