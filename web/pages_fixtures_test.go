@@ -76,4 +76,6 @@ var reCSRFValue = regexp.MustCompile(`name="csrf" value="[^"]*"`)
 
 // withoutCSRF is a page without its CSRF token, which is masked afresh in
 // every response: two answers compare equal when all else is.
-func withoutCSRF(body string) string { return reCSRFValue.ReplaceAllString(body, `name="csrf" value=""`) }
+func withoutCSRF(body string) string {
+	return reCSRFValue.ReplaceAllString(body, `name="csrf" value=""`)
+}

@@ -39,9 +39,9 @@ type Options struct {
 
 // Web serves the pages.
 type Web struct {
-	svc   *service.Service
-	log   *slog.Logger
-	opts  Options
+	svc    *service.Service
+	log    *slog.Logger
+	opts   Options
 	pages  map[string]*template.Template
 	static *staticFiles
 }
@@ -50,7 +50,7 @@ func New(svc *service.Service, log *slog.Logger, opts Options) *Web {
 	w := &Web{svc: svc, log: log, opts: opts, pages: map[string]*template.Template{}, static: newStaticFiles()}
 	funcs := template.FuncMap{
 		"asset": w.static.url,
-		"t": func(l Localizer, msg string, args ...any) string { return l.T(msg, args...) },
+		"t":     func(l Localizer, msg string, args ...any) string { return l.T(msg, args...) },
 		// label and roleLabel show a code by its words (web/labels.go).
 		"label":     label,
 		"roleLabel": roleLabel,
