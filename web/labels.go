@@ -177,8 +177,10 @@ func label(code any) string {
 	return c
 }
 
-// roleLabel is the English name of a role.
-func roleLabel(r nrm.Role) string {
+// roleLabel is the English name of a role (an nrm.Role, or its name as a
+// string: the audit log keeps roles as text).
+func roleLabel(role any) string {
+	r := nrm.Role(fmt.Sprint(role))
 	if l, ok := roleLabels[r]; ok {
 		return l
 	}

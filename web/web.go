@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/service"
@@ -35,6 +36,8 @@ type Options struct {
 	// TrustProxy takes the client address from X-Forwarded-For (for the
 	// sign-in throttle) when nrm runs behind a reverse proxy.
 	TrustProxy bool
+	// TimeZone is the deployment's zone for the times pages show (web/timezone.go); nil is UTC.
+	TimeZone *time.Location
 }
 
 // Web serves the pages.
@@ -44,13 +47,16 @@ type Web struct {
 	opts   Options
 	pages  map[string]*template.Template
 	static *staticFiles
+	loc    *time.Location
 }
 
 func New(svc *service.Service, log *slog.Logger, opts Options) *Web {
-	w := &Web{svc: svc, log: log, opts: opts, pages: map[string]*template.Template{}, static: newStaticFiles()}
+	w := &Web{svc: svc, log: log, opts: opts, pages: map[string]*template.Template{}, static: newStaticFiles(), loc: locationOf(opts)}
 	funcs := template.FuncMap{
 		"asset": w.static.url,
-		"t":     func(l Localizer, msg string, args ...any) string { return l.T(msg, args...) },
+		// Times in the deployment's zone (web/timezone.go).
+		"when": w.when, "day": w.day, "machineTime": w.machineTime, "flagRef": flagRef,
+		"t": func(l Localizer, msg string, args ...any) string { return l.T(msg, args...) },
 		// label and roleLabel show a code by its words (web/labels.go).
 		"label":     label,
 		"roleLabel": roleLabel,
