@@ -35,7 +35,8 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 const usage = `usage: nrm <command> [flags]
 
 commands:
-  serve [--addr HOST:PORT] [--demo]     serve the web UI and the API
+  serve [--addr HOST:PORT] [--demo] [--timezone ZONE]
+                                        serve the web UI and the API
   migrate                               create or update the database schema
   org add --name NAME --kind KIND [--country CC]
   user add --email E --name NAME --org ORG_ID --role ROLE [--password-stdin]
