@@ -134,6 +134,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("GET /notify", w.signedIn(w.notifyPage))
 	handle("POST /notify", w.signedIn(w.notify))
 	handle("GET /admin/erase", w.signedIn(w.erasePage))
+	handle("POST /admin/erase/review", w.signedIn(w.eraseReview))
 	handle("POST /admin/erase", w.signedIn(w.erase))
 	handle("GET /audit", w.signedIn(w.auditPage))
 	handle("GET /flags", w.signedIn(w.flagsPage))
