@@ -111,6 +111,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("POST /cases/{id}/person", w.signedIn(w.correctPerson))
 	handle("POST /cases/{id}/guardian", w.signedIn(w.setGuardian))
 	handle("GET /cases/{id}/screening", w.signedIn(w.screeningForm))
+	handle("GET /cases/{id}/summary.pdf", w.signedIn(w.caseSummaryPDF))
 	handle("POST /cases/{id}/screenings", w.signedIn(w.screen))
 	handle("POST /cases/{id}/consents", w.signedIn(w.recordConsent))
 	handle("POST /cases/{id}/consents/{consent}/withdraw", w.signedIn(w.withdrawConsent))
