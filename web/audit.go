@@ -64,6 +64,19 @@ func (auditView) ObjectLabel(kind string) string {
 	return kind
 }
 
+// OutcomeLabel says how an entry ended, in words.
+func (auditView) OutcomeLabel(outcome string) string {
+	switch outcome {
+	case "ok":
+		return "Done"
+	case "denied":
+		return "Refused"
+	case "failed":
+		return "Failed"
+	}
+	return outcome
+}
+
 // ShortID is the start of an id, for the objects that have no name.
 func (auditView) ShortID(object string) string {
 	_, id, _ := strings.Cut(object, "/")
