@@ -107,6 +107,15 @@ const (
 	// Corrections of who the person is (spelling, date of birth, contact)
 	// and the guardian of a child: writes to the identity compartment.
 	ActPersonCorrect Action = "person.correct"
+
+	// Transnational referral (exchange/format.md): trusting a partner
+	// instance, and answering the referrals it sends.
+	ActPartnerManage   Action = "exchange.partner.manage"
+	ActExchangeRespond Action = "exchange.incoming.respond"
+
+	// Assigning a case, for the actor's organisation, to one of its workers
+	// (or to nobody): the day's work of an organisation, never another's.
+	ActCaseAssign Action = "case.assign"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -164,12 +173,19 @@ var rules = map[Action]rule{
 		noLawEnforcementOrg: true},
 	ActClose: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement, RoleDecisionMaker, RoleCoordinator},
 		relations: []Relation{RelOwner}},
-	ActNotify:       {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement}},
+	ActNotify: {roles: []Role{RoleFirstResponder, RoleCaseWorker, RoleLawEnforcement}},
+	// Any case role of an involved organisation hands out, takes on or
+	// gives back its own organisation's work on a case.
+	ActCaseAssign:   {roles: caseRoles, relations: involved},
 	ActDeadlines:    {roles: caseRoles},
 	ActDeadlinesAll: {roles: []Role{RoleCoordinator}, orgKinds: []OrgKind{KindCoordinator}},
 	// An auditor of a coordinator or ombudsman organisation reads the whole
 	// log; any other auditor, their own organisation's entries (ActAuditRead).
 	ActAuditReadAll: {roles: []Role{RoleAuditor}, orgKinds: []OrgKind{KindCoordinator, KindOmbudsman}},
+	// Trust in another country's instance is the national co-ordinator's to
+	// give: its admin registers partners, its co-ordinators answer them.
+	ActPartnerManage:   {roles: []Role{RoleAdmin}, orgKinds: []OrgKind{KindCoordinator}},
+	ActExchangeRespond: {roles: []Role{RoleCoordinator}, orgKinds: []OrgKind{KindCoordinator}},
 }
 
 // Actions lists every action the policy knows.

@@ -49,7 +49,9 @@ func expectedGrants() []grant {
 			grant{nrm.RoleAuditor, nrm.ActAuditReadAll, rel, "", nrm.KindCoordinator},
 			grant{nrm.RoleAuditor, nrm.ActAuditReadAll, rel, "", nrm.KindOmbudsman},
 			grant{nrm.RoleCoordinator, nrm.ActFlagsOverview, rel, "", nrm.KindCoordinator},
-			grant{nrm.RoleCoordinator, nrm.ActDeadlinesAll, rel, "", nrm.KindCoordinator})
+			grant{nrm.RoleCoordinator, nrm.ActDeadlinesAll, rel, "", nrm.KindCoordinator},
+			grant{nrm.RoleAdmin, nrm.ActPartnerManage, rel, "", nrm.KindCoordinator},
+			grant{nrm.RoleCoordinator, nrm.ActExchangeRespond, rel, "", nrm.KindCoordinator})
 		for _, r := range caseRoles {
 			g = append(g, grant{r, nrm.ActDeadlines, rel, "", ""})
 		}
@@ -67,6 +69,7 @@ func expectedGrants() []grant {
 	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleLegalAdvisor, nrm.RoleDecisionMaker}, nrm.ActPersonCorrect, nrm.Identity)
 	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleLegalAdvisor, nrm.RoleDecisionMaker, nrm.RoleCoordinator}, nrm.ActRefer, nrm.Identity)
 	involved([]nrm.Role{nrm.RoleCoordinator, nrm.RoleCaseWorker}, nrm.ActSupportWrite, nrm.Support)
+	involved(caseRoles, nrm.ActCaseAssign, "")
 	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleLegalAdvisor, nrm.RoleCoordinator}, nrm.ActAskReconsider, "")
 	for _, r := range caseRoles {
 		g = append(g, grant{r, nrm.ActReferralRespond, nrm.RelRecipient, "", ""})

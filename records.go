@@ -43,6 +43,18 @@ type CaseRecord struct {
 	Person         PersonRecord
 	// PersonKey is the person's wrapped data key, nil once destroyed.
 	PersonKey []byte
+	// Counts of what hangs off the case, read with it by a single-case read
+	// (not by lists) so that a read of a case with one episode, no flags and
+	// no clocks (most cases) asks nothing more of the database. They come
+	// from the same snapshot as the case.
+	Counts CaseCounts
+}
+
+// CaseCounts says how many episodes the case's person has (0: not read),
+// and whether the case has duplicate flags and running clocks.
+type CaseCounts struct {
+	Episodes            int
+	HasFlags, HasClocks bool
 }
 
 // CaseFilter narrows a list of cases. OrgID is required: lists are always

@@ -94,6 +94,9 @@ func (a *API) routes() []route {
 		{"GET /api/v1/audit/entries", a.auditEntries},
 		{"GET /api/v1/audit/proof/inclusion", a.inclusionProof},
 		{"GET /api/v1/audit/proof/consistency", a.consistencyProof},
+		{"POST /api/v1/exchange/partners", a.addPartner},
+		{"GET /api/v1/exchange/partners", a.listPartners},
+		{"DELETE /api/v1/exchange/partners/{id}", a.removePartner},
 	}
 }
 
@@ -101,7 +104,7 @@ func (a *API) routes() []route {
 // checkpoint (served as text, without the JSON wrapper) included.
 func Routes() []string {
 	a := &API{}
-	out := []string{"GET /api/v1/audit/checkpoint"}
+	out := []string{"GET /api/v1/audit/checkpoint", "GET /api/v1/exchange/identity"}
 	for _, r := range a.routes() {
 		out = append(out, r.pattern)
 	}
@@ -118,6 +121,7 @@ func (a *API) Register(mux *http.ServeMux) {
 		a.handle(mux, r.pattern, r.handler)
 	}
 	mux.HandleFunc("GET /api/v1/audit/checkpoint", a.checkpoint)
+	mux.HandleFunc("GET /api/v1/exchange/identity", a.identity)
 	// Anything else under /api/ is a JSON 404, not the web's HTML page.
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, nrm.NotFound("endpoint"))

@@ -114,15 +114,22 @@ func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
 		if view, err = s.openCase(ctx, tx, a, acc, rec); err != nil {
 			return err
 		}
-		if view.Flags, err = s.flagsFor(ctx, tx, id, a.OrgID); err != nil {
-			return err
+		// The counts read with the case spare a query for what it lacks.
+		if rec.Counts.HasFlags {
+			if view.Flags, err = s.flagsFor(ctx, tx, id, a.OrgID); err != nil {
+				return err
+			}
 		}
-		if view.Deadlines, err = tx.Deadlines(ctx, id); err != nil {
-			return err
+		if rec.Counts.HasClocks {
+			if view.Deadlines, err = tx.Deadlines(ctx, id); err != nil {
+				return err
+			}
+			view.Deadlines = nrm.VisibleDeadlines(view.Deadlines, view.Readable)
 		}
-		view.Deadlines = nrm.VisibleDeadlines(view.Deadlines, view.Readable)
-		if view.Episodes, err = s.episodes(ctx, tx, a, rec); err != nil {
-			return err
+		if rec.Counts.Episodes > 1 {
+			if view.Episodes, err = s.episodes(ctx, tx, a, rec); err != nil {
+				return err
+			}
 		}
 		return s.caseExtras(ctx, tx, &view, rec)
 	})

@@ -17,6 +17,9 @@ type Dashboard struct {
 	// Gaps (overview only): countries where open children's cases have no
 	// child-protection organisation in nrm to be notified, with how many.
 	Gaps []ChildProtectionGap
+	// HeldBy (overview only): every organisation involved in each listed
+	// case, not only the one that recorded it.
+	HeldBy map[string][]string
 }
 
 // ChildProtectionGap is a country whose children nobody in nrm protects.
@@ -40,9 +43,32 @@ func (s *Service) Deadlines(ctx context.Context, all bool, days int) (Dashboard,
 	if days <= 0 || days > 366 {
 		return Dashboard{}, nrm.Invalid("within", "a number of days from 1 to 366")
 	}
-	d := Dashboard{Today: s.Today(), All: all}
-	d.Until = d.Today.AddDays(days)
-	f := nrm.DueFilter{OrgID: a.OrgID, Until: d.Until, Limit: 500}
+	return s.dashboard(ctx, a, all, s.Today().AddDays(days))
+}
+
+// OpenClocks is Deadlines without a window: every clock still running,
+// soonest first (a recovery period of 30 days or a permit's expiry a year
+// away shows as well as what is due this week).
+func (s *Service) OpenClocks(ctx context.Context, all bool) (Dashboard, error) {
+	act := nrm.ActDeadlines
+	if all {
+		act = nrm.ActDeadlinesAll
+	}
+	a, err := s.allow(ctx, act)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	return s.dashboard(ctx, a, all, nrm.Date{})
+}
+
+// dashboard reads the clocks due by until (zero: every clock).
+func (s *Service) dashboard(ctx context.Context, a nrm.Actor, all bool, until nrm.Date) (Dashboard, error) {
+	var err error
+	d := Dashboard{Today: s.Today(), All: all, Until: until}
+	if until.IsZero() {
+		until = nrm.NewDate(9999, 12, 31)
+	}
+	f := nrm.DueFilter{OrgID: a.OrgID, Until: until, Limit: 500}
 	if all {
 		f.OrgID = ""
 	}
@@ -57,6 +83,13 @@ func (s *Service) Deadlines(ctx context.Context, all bool, days int) (Dashboard,
 				return err
 			}
 			if d.Items, err = tx.DueDeadlines(ctx, f); err != nil {
+				return err
+			}
+			ids := make([]string, len(d.Items))
+			for i, it := range d.Items {
+				ids[i] = it.CaseID
+			}
+			if d.HeldBy, err = tx.InvolvedOrgs(ctx, ids); err != nil {
 				return err
 			}
 			d.Overdue, d.DueSoon, err = tx.CountDue(ctx, f, d.Today)

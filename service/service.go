@@ -34,6 +34,8 @@ type Config struct {
 	// more reads when reads arrive concurrently (default 1ms; negative: never
 	// waits). Each read still answers only once its entry is committed.
 	AuditGroupWait time.Duration
+	// Exchange is the instance's identity for transnational referral.
+	Exchange ExchangeConfig
 }
 
 // Service is nrm's application layer. It is safe for concurrent use.

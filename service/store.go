@@ -38,6 +38,7 @@ type AuditSource interface {
 
 type Tx interface {
 	Time() time.Time
+	ExchangeStore
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)
@@ -213,4 +214,25 @@ type Tx interface {
 	SetGuardian(ctx context.Context, g nrm.GuardianRecord) error
 	// Guardian returns the guardian of a case, or a not-found error.
 	Guardian(ctx context.Context, caseID string) (nrm.GuardianRecord, error)
+
+	// A case worker's day (sqlstore/caselist.go).
+
+	// CaseList reads one page of an organisation's case list and its counts, in one query.
+	CaseList(ctx context.Context, f nrm.CaseListFilter) (nrm.CaseListResult, error)
+	// InvolvedOrgs lists, per case, every organisation involved in it.
+	InvolvedOrgs(ctx context.Context, caseIDs []string) (map[string][]string, error)
+	// SetAssignment assigns a case, for one organisation, to one of its users.
+	SetAssignment(ctx context.Context, a nrm.Assignment) error
+	// ClearAssignment leaves a case assigned to nobody of the organisation.
+	ClearAssignment(ctx context.Context, caseID, orgID string) error
+	// Assignment returns an organisation's assignment of a case, or a not-found error.
+	Assignment(ctx context.Context, caseID, orgID string) (nrm.Assignment, error)
+	// SeenAt is when the user last opened their list of what is new (zero: never).
+	SeenAt(ctx context.Context, userID string) (time.Time, error)
+	// SetSeen marks what is new as seen by the user.
+	SetSeen(ctx context.Context, userID string, at time.Time) error
+	// CountReferralsTo counts incoming referrals in a status, and those that came after since.
+	CountReferralsTo(ctx context.Context, orgID, status string, since time.Time) (all, after int, err error)
+	// FlagsHeldBy lists the newest flags told to an organisation.
+	FlagsHeldBy(ctx context.Context, orgID string, limit int) ([]nrm.FlagRecord, error)
 }

@@ -110,8 +110,8 @@ func (s *Store) give(p *readers, rd *reader) {
 	closed := s.closed
 	s.mu.Unlock()
 	if rd.bad || closed {
+		defer func() { p.slots <- struct{}{} }()
 		rd.close()
-		p.slots <- struct{}{}
 		return
 	}
 	p.free <- rd
@@ -125,6 +125,12 @@ func (rd *reader) close() {
 		if st != nil {
 			st.Close()
 		}
+	}
+	if rd.bad {
+		// Conn.Close would hand the driver's connection back to
+		// database/sql's pool whatever its state (a transaction left open
+		// by a panic): database/sql drops one whose Raw answers ErrBadConn.
+		rd.conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
 	rd.conn.Close()
 }
@@ -191,7 +197,16 @@ func (s *Store) runOwned(ctx context.Context, p *readers, inTx bool, fn func(*Tx
 	if err != nil {
 		return err
 	}
-	defer func() { s.give(p, rd) }()
+	defer func() {
+		if r := recover(); r != nil {
+			// fn panicked, perhaps inside a transaction: the connection is
+			// closed, never handed to the next caller with it still open.
+			rd.bad = true
+			s.give(p, rd)
+			panic(r)
+		}
+		s.give(p, rd)
+	}()
 	tx := &Tx{tx: rd.conn, db: p.db, s: s, rd: rd, Now: s.now().UTC().Truncate(time.Microsecond)}
 	if !inTx {
 		err = fn(tx)

@@ -271,6 +271,12 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx)
 		return nrm.Internal(fmt.Errorf("begin: %w", err))
 	}
 	tx := &Tx{tx: sqlTx, db: db, s: s, Now: s.now().UTC().Truncate(time.Microsecond)}
+	defer func() {
+		if r := recover(); r != nil {
+			sqlTx.Rollback() // release the connection; then let the panic go on
+			panic(r)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err

@@ -451,6 +451,43 @@ func TestRollbackWritesNothing(t *testing.T) {
 	})
 }
 
+// A panic inside a transaction (a bug) rolls it back and leaves the store
+// usable: the connection is never handed on with the transaction open.
+func TestPanicInATransactionWritesNothingAndFreesTheConnection(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, e sqlstore.Engine) {
+		s := storetest.MustOpen(t, e, sqlstore.Options{})
+		id := nrm.NewID()
+		for _, run := range []func(func(*sqlstore.Tx) error) error{
+			func(fn func(*sqlstore.Tx) error) error { return s.Write(ctx, fn) },
+			func(fn func(*sqlstore.Tx) error) error { return s.Read(ctx, fn) },
+		} {
+			for range 3 { // more than once: every connection of a pool may be hit
+				func() {
+					defer func() {
+						if recover() == nil {
+							t.Error("the panic was swallowed")
+						}
+					}()
+					run(func(tx *sqlstore.Tx) error {
+						tx.InsertOrg(ctx, nrm.Organisation{ID: id, Name: "x", Kind: nrm.KindNGO})
+						panic("a bug")
+					})
+				}()
+			}
+		}
+		o := mustOrg(t, s, nrm.KindNGO) // the writer is free
+		if err := s.Read(ctx, func(tx *sqlstore.Tx) error {
+			if _, err := tx.Org(ctx, id); nrm.ErrorCode(err) != nrm.CodeNotFound {
+				t.Errorf("the panicked write was kept: %v", err)
+			}
+			_, err := tx.Org(ctx, o.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
 func TestAuditEntriesFilterByTime(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, e sqlstore.Engine) {
 		clock := storetest.NewClock(time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC))

@@ -158,6 +158,9 @@ func (tx *Tx) UnusedRecoveryCodes(ctx context.Context, userID string) (int, erro
 }
 
 func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
 	s := err.Error()
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
 }

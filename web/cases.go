@@ -8,32 +8,6 @@ import (
 	"github.com/nrmproject/nrm/service"
 )
 
-type casesView struct {
-	Items []nrm.CaseView
-	Next  string
-	Name  string
-}
-
-func (w *Web) casesPage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	name := r.URL.Query().Get("name")
-	f := service.CaseQuery{After: r.URL.Query().Get("after"), Limit: 50, Name: name}
-	items, err := w.svc.Cases(r.Context(), f)
-	if err != nil {
-		if v, ok := formError(err); ok {
-			v.Data = casesView{Name: name}
-			w.render(rw, r, s, http.StatusUnprocessableEntity, "cases", v)
-			return
-		}
-		w.fail(rw, r, s, err)
-		return
-	}
-	v := casesView{Items: items, Name: name}
-	if len(items) == f.Limit {
-		v.Next = items[len(items)-1].ID
-	}
-	w.render(rw, r, s, http.StatusOK, "cases", view{Data: v})
-}
-
 type newCaseView struct {
 	Sexes  []string
 	Types  []string

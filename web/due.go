@@ -18,8 +18,8 @@ type dueRow struct {
 	clock
 	Reference string
 	State     nrm.State
-	Org       string
-	Open      bool // the viewer may open the case
+	Org       string // every organisation involved, on the co-ordinator's overview
+	Open      bool   // the viewer may open the case
 }
 
 func dueRowOf(it nrm.DueItem, today nrm.Date, org string, open bool) dueRow {
@@ -36,56 +36,95 @@ type dueTable struct {
 type duePage struct {
 	labeller
 	Tables []dueTable
-	Within int
+	Within int // 0: every open clock
+	CSV    string
 }
 
-// duePage serves GET /due: the clocks of the organisation's cases, and for
-// a coordinator every case's (references and organisations only).
-func (w *Web) duePage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	within := 14
-	if q := r.URL.Query().Get("within"); q != "" {
-		n, err := strconv.Atoi(q)
-		if err != nil || n < 1 || n > 366 {
-			w.fail(rw, r, s, nrm.Invalid("within", "a number of days from 1 to 366"))
-			return
+// dueTables reads the clocks of the organisation's cases, and for a
+// co-ordinator every case's (references and organisations only). Without a
+// window (within 0) every clock still running is listed, soonest first: a
+// recovery period's 30 days show right after the decision that starts it.
+func (w *Web) dueTables(r *http.Request, s service.SessionInfo, within int) ([]dueTable, error) {
+	read := func(all bool) (service.Dashboard, error) {
+		if within == 0 {
+			return w.svc.OpenClocks(r.Context(), all)
 		}
-		within = n
+		return w.svc.Deadlines(r.Context(), all, within)
 	}
-	mine, err := w.svc.Deadlines(r.Context(), false, within)
+	mine, err := read(false)
 	if err != nil {
-		w.fail(rw, r, s, err)
-		return
+		return nil, err
 	}
-	orgs, err := w.svc.Orgs(r.Context())
+	names, err := w.orgNames(r.Context())
 	if err != nil {
-		w.fail(rw, r, s, err)
-		return
+		return nil, err
 	}
-	names := map[string]string{}
-	for _, o := range orgs {
-		names[o.ID] = o.Name
+	intro := "Every clock still running on the cases your organisation holds, soonest first, and every one that has run out."
+	if within > 0 {
+		intro = "The clocks of the cases your organisation holds that run out in the days chosen, and every one that has run out."
 	}
-	p := duePage{Within: within}
-	own := dueTable{Title: "Your organisation's cases", Board: mine,
-		Intro: "The clocks of the cases your organisation holds that run out in the days chosen, and every one that has run out."}
+	own := dueTable{Title: "Your organisation's cases", Board: mine, Intro: intro}
 	involved := map[string]bool{}
 	for _, it := range mine.Items {
 		involved[it.CaseID] = true
 		own.Rows = append(own.Rows, dueRowOf(it, mine.Today, names[it.OrgID], true))
 	}
-	p.Tables = append(p.Tables, own)
+	tables := []dueTable{own}
 	if nrm.Can(s.Actor, nrm.ActDeadlinesAll, nrm.Access{}) {
-		all, err := w.svc.Deadlines(r.Context(), true, within)
+		all, err := read(true)
 		if err != nil {
-			w.fail(rw, r, s, err)
-			return
+			return nil, err
 		}
 		t := dueTable{Title: "Every case (co-ordinator's overview)", Board: all, ShowOrg: true,
 			Intro: "References and the organisations that hold them, nothing of the person. A case opens only where your organisation is involved in it."}
 		for _, it := range all.Items {
-			t.Rows = append(t.Rows, dueRowOf(it, all.Today, names[it.OrgID], involved[it.CaseID] || it.OrgID == s.Actor.OrgID))
+			t.Rows = append(t.Rows, dueRowOf(it, all.Today, heldBy(all.HeldBy[it.CaseID], it.OrgID, names), involved[it.CaseID] || it.OrgID == s.Actor.OrgID))
 		}
-		p.Tables = append(p.Tables, t)
+		tables = append(tables, t)
+	}
+	return tables, nil
+}
+
+// heldBy names every organisation involved in a case, the one that
+// recorded it first.
+func heldBy(orgs []string, recordedBy string, names map[string]string) string {
+	out := names[recordedBy]
+	for _, id := range orgs {
+		if id != recordedBy {
+			out += ", " + names[id]
+		}
+	}
+	return out
+}
+
+// dueWindow reads ?within: a number of days, or nothing for every clock.
+func dueWindow(r *http.Request) (int, error) {
+	q := r.URL.Query().Get("within")
+	if q == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(q)
+	if err != nil || n < 1 || n > 366 {
+		return 0, nrm.Invalid("within", "a number of days from 1 to 366")
+	}
+	return n, nil
+}
+
+// duePage serves GET /due.
+func (w *Web) duePage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
+	within, err := dueWindow(r)
+	if err != nil {
+		w.fail(rw, r, s, err)
+		return
+	}
+	tables, err := w.dueTables(r, s, within)
+	if err != nil {
+		w.fail(rw, r, s, err)
+		return
+	}
+	p := duePage{Tables: tables, Within: within, CSV: "/due.csv"}
+	if within > 0 {
+		p.CSV += "?within=" + strconv.Itoa(within)
 	}
 	w.render(rw, r, s, http.StatusOK, "due", view{Data: p})
 }

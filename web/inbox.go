@@ -4,6 +4,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/service"
@@ -15,8 +16,16 @@ import (
 type inboxPage struct {
 	labeller
 	formState
-	Items   []referralRow
+	Items   []inboxRow
 	CanRead bool
+}
+
+// inboxRow is a waiting referral with how long it has waited and whether
+// it is a child's.
+type inboxRow struct {
+	referralRow
+	Child   bool
+	Waiting int // whole days since it was sent
 }
 
 // inboxPage serves GET /referrals: what waits for the viewer's organisation.
@@ -29,19 +38,15 @@ func (w *Web) renderInbox(rw http.ResponseWriter, r *http.Request, s service.Ses
 		w.fail(rw, r, s, nrm.Forbidden("your role does not answer referrals"))
 		return
 	}
-	items, err := w.svc.Inbox(r.Context())
+	items, err := w.svc.InboxEntries(r.Context())
 	if err != nil {
 		w.fail(rw, r, s, err)
 		return
 	}
-	orgs, err := w.svc.Orgs(r.Context())
+	names, err := w.orgNames(r.Context())
 	if err != nil {
 		w.fail(rw, r, s, err)
 		return
-	}
-	names := map[string]string{}
-	for _, o := range orgs {
-		names[o.ID] = o.Name
 	}
 	if v.Form == nil {
 		v.Form = map[string]string{}
@@ -50,8 +55,10 @@ func (w *Web) renderInbox(rw http.ResponseWriter, r *http.Request, s service.Ses
 		v.FieldErrors = map[string]string{}
 	}
 	p := inboxPage{formState: formState{L: localizerFor(r), Errs: v.FieldErrors, Values: v.Form, OpenForm: failed}}
+	today := w.svc.Today()
 	for _, x := range items {
-		p.Items = append(p.Items, referralRow{Referral: x, From: names[x.FromOrg], To: names[x.ToOrg]})
+		p.Items = append(p.Items, inboxRow{referralRow: referralRow{Referral: x.Referral, From: names[x.FromOrg], To: names[x.ToOrg]},
+			Child: x.Child, Waiting: daysSince(x.CreatedAt, today)})
 	}
 	v.Data = p
 	w.render(rw, r, s, status, "referrals", v)
@@ -79,4 +86,9 @@ func (w *Web) declineReferral(rw http.ResponseWriter, r *http.Request, s service
 
 func (w *Web) inboxFailed(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, err error, form string, values map[string]string) {
 	w.formFailed(rw, r, s, err, form, values, func(status int, v view) { w.renderInbox(rw, r, s, status, v, form) })
+}
+
+// daysSince counts the whole days from t's date to today.
+func daysSince(t time.Time, today nrm.Date) int {
+	return int(today.Time().Sub(nrm.DateOf(t).Time()).Hours() / 24)
 }

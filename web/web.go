@@ -63,6 +63,7 @@ func New(svc *service.Service, log *slog.Logger, opts Options) *Web {
 		"field": func(l Localizer, errs map[string]string, name, label, typ string, form map[string]string) fieldView {
 			return fieldView{L: l, Name: name, Label: label, Type: typ, Value: form[name], Error: errs[name]}
 		},
+		"status": caseStatus,
 	}
 	// The layout and the shared pieces are parsed first, so that each
 	// page's own "title" and "content" replace the layout's defaults.
@@ -104,6 +105,14 @@ func (w *Web) Register(mux *http.ServeMux) {
 
 	handle("GET /{$}", w.signedIn(w.home))
 	handle("GET /cases", w.signedIn(w.casesPage))
+	handle("POST /cases/search", w.signedIn(w.searchCases))
+	handle("GET /cases.csv", w.signedIn(w.casesCSV))
+	handle("GET /cases/{id}/assign", w.signedIn(w.assignPage))
+	handle("POST /cases/{id}/assign", w.signedIn(w.assign))
+	handle("GET /new", w.signedIn(w.newsPage))
+	handle("POST /new/seen", w.signedIn(w.markSeen))
+	handle("GET /referrals.csv", w.signedIn(w.inboxCSV))
+	handle("GET /due.csv", w.signedIn(w.dueCSV))
 	handle("GET /cases/new", w.signedIn(w.newCasePage))
 	handle("POST /cases", w.signedIn(w.createCase))
 	handle("GET /cases/{id}", w.signedIn(w.caseFile))
@@ -162,9 +171,21 @@ type view struct {
 	FieldErrors map[string]string
 	Form        map[string]string
 	Data        any
+	Menu        service.Menu // the counts the menu shows
 }
 
 type navPermissions struct{ Cases, Create, Admin, Audit, Flags, Inbox, Due, Notify bool }
+
+// menuCounts are the counts of the menu: referrals waiting and what is new.
+// A failure to count must not cost the user the page: it is logged and the
+// menu shows no count.
+func (w *Web) menuCounts(r *http.Request, s service.SessionInfo) service.Menu {
+	m, err := w.svc.Menu(nrm.WithActor(r.Context(), s.Actor))
+	if err != nil {
+		w.log.ErrorContext(r.Context(), "menu counts", "request_id", nrm.RequestID(r.Context()), "error", nrm.AsError(err).Cause)
+	}
+	return m
+}
 
 func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, status int, page string, v view) {
 	v.L = localizerFor(r)
@@ -181,6 +202,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 			Due:    nrm.Can(s.Actor, nrm.ActDeadlines, nrm.Access{}),
 			Notify: nrm.Can(s.Actor, nrm.ActNotify, nrm.Access{}),
 		}
+		v.Menu = w.menuCounts(r, s)
 	} else {
 		v.Actor = nrm.Actor{}
 	}
@@ -380,19 +402,6 @@ func (w *Web) logout(rw http.ResponseWriter, r *http.Request, s service.SessionI
 	w.svc.SignOut(r.Context(), s.Token)
 	w.clearCookie(rw)
 	http.Redirect(rw, r, "/signed-out", http.StatusSeeOther)
-}
-
-func (w *Web) home(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	switch {
-	case nrm.Can(s.Actor, nrm.ActCaseList, nrm.Access{}):
-		http.Redirect(rw, r, "/cases", http.StatusSeeOther)
-	case nrm.Can(s.Actor, nrm.ActUserManage, nrm.Access{}):
-		http.Redirect(rw, r, "/admin/users", http.StatusSeeOther)
-	case nrm.Can(s.Actor, nrm.ActAuditRead, nrm.Access{}):
-		http.Redirect(rw, r, "/audit", http.StatusSeeOther)
-	default:
-		w.render(rw, r, s, http.StatusOK, "home", view{})
-	}
 }
 
 func formVersion(r *http.Request) (int64, error) {

@@ -36,7 +36,8 @@ const usage = `usage: nrm <command> [flags]
 
 commands:
   serve [--addr HOST:PORT] [--demo] [--timezone ZONE]
-                                        serve the web UI and the API
+        [--instance-name N --country CC --public-url URL]
+                                        serve the web UI and the API; how partners know this instance
   migrate                               create or update the database schema
   org add --name NAME --kind KIND [--country CC]
   user add --email E --name NAME --org ORG_ID --role ROLE [--password-stdin]
@@ -46,6 +47,9 @@ commands:
   keys retire                           drop old key versions no data key uses any more
   erase --case ID --reason TEXT         crypto-shred the person of a case
   demo-code --email E                   the current sign-in code of a demo user
+  exchange identity                     this instance's identity JSON for partners (and its fingerprint)
+  partner add --identity FILE           trust a partner instance from its identity JSON
+  partner remove --id ID                stop trusting a partner instance
 
 every command takes --data DIR (env NRM_DATA, default ./nrm-data) and --db URL (env NRM_DB)
 `
@@ -83,7 +87,7 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return usagef("a command is required; try 'nrm help'")
 	}
 	cmd, rest := args[0], args[1:]
-	if (cmd == "org" || cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "keys") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+	if (cmd == "org" || cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "keys" || cmd == "exchange" || cmd == "partner") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	switch cmd {
@@ -110,6 +114,12 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return cmdKeysRetire(ctx, rest, stdout)
 	case "erase":
 		return cmdErase(ctx, rest, stdout)
+	case "exchange identity":
+		return cmdExchangeIdentity(ctx, rest, stdout, stderr)
+	case "partner add":
+		return cmdPartnerAdd(ctx, rest, stdout, stderr)
+	case "partner remove":
+		return cmdPartnerRemove(ctx, rest, stdout)
 	}
 	return usagef("unknown command %q; try 'nrm help'", cmd)
 }
@@ -119,6 +129,7 @@ type common struct {
 	data         string
 	db           string
 	jurisdiction string // serve only; others use the environment's
+	instance     identityNames
 }
 
 func newFlags(name string, c *common) *flag.FlagSet {
@@ -187,6 +198,10 @@ func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
 	store, err := sqlstore.Open(ctx, c.db, c.data, sqlstore.Options{})
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Exchange, err = exchangeConfig(c); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("exchange keys: %w", err)
 	}
 	svc, err := wire.Service(store, keys, log, cfg)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/exchange"
 	"github.com/nrmproject/nrm/internal/wire"
 	"github.com/nrmproject/nrm/keyring"
 	"github.com/nrmproject/nrm/server"
@@ -71,6 +72,11 @@ func NewWithPages(tb testing.TB, engine sqlstore.Engine, cfg service.Config, pag
 	a.Store, err = sqlstore.Open(context.Background(), a.DSN, a.DataDir, sqlstore.Options{Now: a.Clock.Now})
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if cfg.Exchange.Keys == nil {
+		if cfg.Exchange.Keys, err = exchange.LoadOrCreateKeys(filepath.Join(a.DataDir, "keys")); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	log := slog.New(slog.NewJSONHandler(a.logw, nil))
 	a.Svc, err = wire.Service(a.Store, a.Keys, log, cfg)
