@@ -209,7 +209,9 @@ func (in PersonInput) validate(today Date) (Person, error) {
 		}
 	}
 	if p.GivenName == "" && p.FamilyName == "" && len(p.Aliases) == 0 {
-		return p, Invalid("person.given_name", "a name or an alias is required: record the name the person gives")
+		// The message speaks of what every form has (a given or family
+		// name); the API's aliases count too, but the new-case form has none.
+		return p, Invalid("person.given_name", "a name is required: record the name the person gives, even if only a first name or the name they go by")
 	}
 	if in.DateOfBirth != "" {
 		if p.DateOfBirth, err = ParseDate("person.date_of_birth", in.DateOfBirth); err != nil {

@@ -96,7 +96,7 @@ func TestBrowser(t *testing.T) {
 		casePath := "/cases/" + caseID
 
 		step("case_worker_screens_the_case", func(t *testing.T) {
-			b.click(t, `#screening details.form > summary`)
+			b.click(t, `#screening a[href$="/screening"]`)
 			for _, id := range []string{"AL01", "AL02", "AL37"} {
 				b.click(t, byID("screening.tick."+id))
 			}
@@ -128,7 +128,7 @@ func TestBrowser(t *testing.T) {
 		})
 		step("case_worker_signs_out", func(t *testing.T) {
 			b.submit(t, `form[action="/logout"] button`)
-			if loc := b.location(t); loc != a.URL+"/login" {
+			if loc := b.location(t); loc != a.URL+"/signed-out" {
 				t.Fatalf("after signing out the browser is at %s", loc)
 			}
 			if c := b.sessionCookie(t); c != nil {

@@ -54,6 +54,7 @@ func New(svc *service.Service, log *slog.Logger, ready Ready, webOpts web.Option
 
 	var h http.Handler = mux
 	h = m.instrument(log, h)
+	h = compress(h)
 	h = securityHeaders(h)
 	h = requestID(h)
 	h = recoverPanics(log, h)

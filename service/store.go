@@ -63,6 +63,8 @@ type Tx interface {
 	Case(ctx context.Context, id string) (nrm.CaseRecord, error)
 	// CaseFlags returns the flags on either side of a case.
 	CaseFlags(ctx context.Context, caseID string) ([]nrm.FlagRecord, error)
+	// CaseReferences returns the references of cases, by id (audit log page).
+	CaseReferences(ctx context.Context, ids []string) (map[string]string, error)
 	// CaseIDByReference finds a case by its human-readable reference.
 	CaseIDByReference(ctx context.Context, ref string) (string, error)
 	// CaseIDs lists every case id, for maintenance and benchmark tools.

@@ -30,8 +30,16 @@ func (w *Web) renderUsers(rw http.ResponseWriter, r *http.Request, s service.Ses
 
 func (w *Web) addUser(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 	form := map[string]string{"email": r.PostFormValue("email"), "name": r.PostFormValue("name"), "role": r.PostFormValue("role")}
-	_, password, err := w.svc.CreateUser(r.Context(), nrm.UserInput{Email: form["email"], Name: form["name"],
-		OrgID: s.Actor.OrgID, Role: form["role"]}, "")
+	var password string
+	var err error
+	if form["role"] == "" {
+		// The form has no default role (least privilege is the admin's
+		// choice, never a pre-selected admin): say so in words.
+		err = nrm.Invalid("role", "choose the user's role")
+	} else {
+		_, password, err = w.svc.CreateUser(r.Context(), nrm.UserInput{Email: form["email"], Name: form["name"],
+			OrgID: s.Actor.OrgID, Role: form["role"]}, "")
+	}
 	if err != nil {
 		if v, ok := formError(err); ok {
 			v.Form = form

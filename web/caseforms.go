@@ -5,8 +5,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
-	"strings"
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/service"
@@ -47,41 +45,6 @@ func (w *Web) formFailed(rw http.ResponseWriter, r *http.Request, s service.Sess
 
 func (w *Web) backToCase(rw http.ResponseWriter, r *http.Request, caseID, what, anchor string) {
 	http.Redirect(rw, r, "/cases/"+caseID+"?saved="+what+"#"+anchor, http.StatusSeeOther)
-}
-
-// screen records a screening: POST /cases/{id}/screenings.
-func (w *Web) screen(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	in := service.ScreeningInput{IndicatorSet: r.PostFormValue("indicator_set"), Indicators: r.PostForm["indicators"],
-		ScreenedOn: r.PostFormValue("screened_on"), Evidence: map[string]string{}}
-	values := map[string]string{"indicator_set": in.IndicatorSet, "screened_on": in.ScreenedOn}
-	for _, id := range in.Indicators {
-		values["tick."+id] = "1"
-	}
-	var bad error
-	for k, vals := range r.PostForm {
-		id, ok := strings.CutPrefix(k, "evidence.")
-		if !ok || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
-			continue
-		}
-		values[k] = vals[0]
-		if !slices.Contains(in.Indicators, id) {
-			if bad == nil {
-				bad = nrm.Invalid(k, "you wrote evidence for an indicator that is not ticked: tick it, or clear the note")
-			}
-			continue
-		}
-		in.Evidence[id] = vals[0]
-	}
-	if bad == nil {
-		if _, err := w.svc.Screen(r.Context(), r.PathValue("id"), in); err != nil {
-			bad = err
-		}
-	}
-	if bad != nil {
-		w.caseFormFailed(rw, r, s, bad, "screening", values)
-		return
-	}
-	w.backToCase(rw, r, r.PathValue("id"), "screening", "screening")
 }
 
 // recordConsent: POST /cases/{id}/consents.

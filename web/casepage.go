@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/nrmproject/nrm"
-	"github.com/nrmproject/nrm/screening"
 	"github.com/nrmproject/nrm/service"
 )
 
@@ -25,9 +24,6 @@ type casePage struct {
 	Timeline    []eventRow
 	Recipients  []nrm.Organisation
 	Screenings  []service.Screening
-	Set         *screening.Set
-	Sets        []string
-	Groups      []dimGroup
 	Consents    []consentRow
 	Referrals   []referralRow
 	Decisions   []nrm.Decision
@@ -41,25 +37,39 @@ type casePage struct {
 	Closures    []string
 	OrgName     map[string]string
 	ShowDecided bool
+	Saved       savedNotice  // the confirmation of the form just sent, in its section
 	Support     *supportPart // nil for a viewer who may not read support
 	PersonPart  *personPart  // nil for a viewer who may not read identity (web/person.go)
 }
 
 // caseFile serves GET /cases/{id}.
 func (w *Web) caseFile(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	w.renderCasePage(rw, r, s, http.StatusOK, view{Flash: flash(r)}, "")
+	w.renderCasePage(rw, r, s, http.StatusOK, view{}, "")
 }
 
 // renderCasePage draws the case file; v may carry a form's errors and
 // values, failed names that form.
 func (w *Web) renderCasePage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, status int, v view, failed string) {
+	if _, ok := supportForms[failed]; ok {
+		w.renderSupportForm(rw, r, s, status, v, failed)
+		return
+	}
+	v, err := w.casePageView(r, s, v, failed)
+	if err != nil {
+		w.fail(rw, r, s, err)
+		return
+	}
+	w.render(rw, r, s, status, "case", v)
+}
+
+// casePageView reads the case file and builds the case page's data.
+func (w *Web) casePageView(r *http.Request, s service.SessionInfo, v view, failed string) (view, error) {
 	ctx := r.Context()
 	id := r.PathValue("id")
 	// One read of the case file: what this viewer may see and do.
 	cf, err := w.svc.CaseFile(ctx, id)
 	if err != nil {
-		w.fail(rw, r, s, err)
-		return
+		return v, err
 	}
 	c, act := cf.CaseView, cf.Actions
 	p := casePage{Case: c, Today: w.svc.Today(), Explain: stateExplained[c.State], Next: nrm.NextSteps(c.State),
@@ -71,9 +81,7 @@ func (w *Web) renderCasePage(rw http.ResponseWriter, r *http.Request, s service.
 	if v.FieldErrors == nil {
 		v.FieldErrors = map[string]string{}
 	}
-	if failed == "" && r.URL.Query().Has("set") {
-		failed = "screening" // the indicator list was switched
-	}
+	p.Saved = savedNoticeOf(r)
 	p.formState = formState{L: localizerFor(r), Errs: v.FieldErrors, Values: v.Form, OpenForm: failed}
 	a := s.Actor
 	p.Can = casePerms{Screen: act.Screen, Consent: act.Consent, Refer: act.Refer, Decide: act.Decide || act.Reconsider || act.AwaitConclusive,
@@ -89,8 +97,7 @@ func (w *Web) renderCasePage(rw http.ResponseWriter, r *http.Request, s service.
 	}
 	orgs, err := w.svc.Orgs(ctx)
 	if err != nil {
-		w.fail(rw, r, s, err)
-		return
+		return v, err
 	}
 	for _, o := range orgs {
 		p.OrgName[o.ID] = o.Name
@@ -126,38 +133,6 @@ func (w *Web) renderCasePage(rw http.ResponseWriter, r *http.Request, s service.
 		p.Support = sp
 	}
 
-	// The screening form: the set chosen (?set=, or the one sent), else the
-	// one for the person's age.
-	for _, st := range w.svc.Indicators().Sets() {
-		p.Sets = append(p.Sets, st.Name)
-	}
-	setName := v.Form["screening.indicator_set"]
-	if setName == "" {
-		setName = r.URL.Query().Get("set")
-	}
-	set, ok := w.svc.Indicators().Set(setName)
-	if !ok {
-		def := "adult-labour"
-		if c.Child {
-			def = "child-labour"
-		}
-		if set, ok = w.svc.Indicators().Set(def); !ok && len(w.svc.Indicators().Sets()) > 0 {
-			set = w.svc.Indicators().Sets()[0]
-		}
-	}
-	if set != nil {
-		p.Set = set
-		for _, d := range set.Dimensions {
-			g := dimGroup{Dimension: d}
-			for _, ind := range set.Indicators {
-				if ind.Dimension == d {
-					g.Indicators = append(g.Indicators, ind)
-				}
-			}
-			p.Groups = append(p.Groups, g)
-		}
-	}
-
 	p.DecideKind = nrm.ConclusiveGrounds
 	if c.State == nrm.StateAwaitingReasonableGrounds {
 		p.DecideKind = nrm.ReasonableGrounds
@@ -166,14 +141,14 @@ func (w *Web) renderCasePage(rw http.ResponseWriter, r *http.Request, s service.
 		c.State == nrm.StateAwaitingConclusiveGrounds
 	today := p.Today.String()
 	for k, def := range map[string]string{"decision.decided_on": today, "consent.given_on": today,
-		"screening.screened_on": today, "decision.kind": p.DecideKind, "needs.assessed_on": today, "plan.starts_on": today,
+		"decision.kind": p.DecideKind, "needs.assessed_on": today, "plan.starts_on": today,
 		"service.started_on": today, "residence.applied_on": today} {
 		if _, ok := v.Form[k]; !ok {
 			v.Form[k] = def
 		}
 	}
 	v.Data = p
-	w.render(rw, r, s, status, "case", v)
+	return v, nil
 }
 
 func boolRank(b bool) int {
@@ -181,4 +156,43 @@ func boolRank(b bool) int {
 		return 0
 	}
 	return 1
+}
+
+// savedNotice is the confirmation after a form of the case page. It is drawn
+// inside the section the redirect jumps to (#consent, #referrals...), right
+// under its heading: at the top of the page it would sit out of sight.
+type savedNotice struct {
+	Message string
+	Section string // the id of the section it belongs to
+}
+
+// savedSection is the section each confirmation of saved belongs to; the
+// redirect of its form jumps there (backToCase's anchor).
+var savedSection = map[string]string{
+	"screening": "screening", "consent": "consent", "withdrawn": "consent",
+	"referral": "referrals", "rwithdrawn": "referrals",
+	"decision": "decisions", "await": "decisions", "reconsider": "decisions",
+	"closed": "top", "reopened": "top", "note": "notes", "support": "support",
+	"person": "person", "guardian": "person",
+}
+
+func savedNoticeOf(r *http.Request) savedNotice {
+	key := r.URL.Query().Get("saved")
+	m, ok := saved[key]
+	if !ok {
+		return savedNotice{}
+	}
+	sec := savedSection[key]
+	if sec == "" {
+		sec = "top"
+	}
+	return savedNotice{Message: localizerFor(r).T(m), Section: sec}
+}
+
+// SavedIn is the confirmation to draw in a section, or "".
+func (p casePage) SavedIn(section string) string {
+	if p.Saved.Section == section {
+		return p.Saved.Message
+	}
+	return ""
 }

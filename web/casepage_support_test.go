@@ -38,7 +38,8 @@ func TestChildReferralPage(t *testing.T) {
 			if strings.Contains(section(p, "referrals"), `name="consent_id"`) {
 				t.Error("the child's referral form asks for a consent")
 			}
-			wantContains(t, p, `name="indicator_set" value="child-labour"`)
+			// The indicator lists are on the screening page, the child's list first.
+			wantContains(t, worker.get(t, path+"/screening"), `name="indicator_set" value="child-labour"`)
 		})
 		t.Run("referral_without_consent_notifies_child_protection", func(t *testing.T) {
 			wantRedirect(t, worker.post(t, path+"/referrals", url.Values{"csrf": {worker.CSRF}, "to_org": {ca.ID}, "reason": {"A child in forced labour."}}),
@@ -83,8 +84,12 @@ func TestSupportSection(t *testing.T) {
 
 		t.Run("case_worker_sees_the_support_forms", func(t *testing.T) {
 			p := worker.get(t, path)
-			wantContains(t, p, `id="support"`, `href="#support"`, `action="`+path+`/needs"`, `action="`+path+`/plans"`,
-				`action="`+path+`/services"`, `action="`+path+`/residence"`, `<option value="support"`)
+			wantContains(t, p, `id="support"`, `href="#support"`, `href="`+path+`/support/needs"`, `href="`+path+`/support/plan"`,
+				`href="`+path+`/support/service"`, `href="`+path+`/support/residence"`, `<option value="support"`)
+			// Each form is on a page of its own, so that the case page stays light.
+			for form, action := range map[string]string{"needs": "/needs", "plan": "/plans", "service": "/services", "residence": "/residence"} {
+				wantContains(t, worker.get(t, path+"/support/"+form), `action="`+path+action+`"`)
+			}
 		})
 
 		bad := func(t *testing.T, action, field string, f url.Values) {

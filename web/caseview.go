@@ -13,151 +13,12 @@ package web
 // and the service's message.
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/screening"
 	"github.com/nrmproject/nrm/service"
 )
-
-// labels are the English names of the codes the pages show; templates pass
-// them through t like every other string. A code without a label shows as itself.
-var labels = map[string]string{
-	// States.
-	string(nrm.StateEncountered):               "Encountered",
-	string(nrm.StateReferred):                  "Referred",
-	string(nrm.StateAwaitingReasonableGrounds): "Awaiting reasonable-grounds decision",
-	string(nrm.StateRecoveryPeriod):            "Recovery period",
-	string(nrm.StateAwaitingConclusiveGrounds): "Awaiting conclusive-grounds decision",
-	string(nrm.StateIdentified):                "Identified",
-	string(nrm.StateNotIdentified):             "Not identified",
-	string(nrm.StateClosed):                    "Closed",
-	// Clocks.
-	nrm.DeadlineRG:            "Reasonable-grounds decision due",
-	nrm.DeadlineRecoveryEnd:   "Recovery and reflection period ends",
-	nrm.DeadlineCG:            "Conclusive-grounds decision target",
-	nrm.DeadlinePermitExpiry:  "Residence permit expires",
-	nrm.DeadlinePlanReview:    "Support plan review due",
-	nrm.DeadlineConsentExpiry: "Consent expires",
-	// Decisions.
-	nrm.ReasonableGrounds: "Reasonable grounds",
-	nrm.ConclusiveGrounds: "Conclusive grounds",
-	nrm.Positive:          "Positive",
-	nrm.Negative:          "Negative",
-	// Screening.
-	screening.DeceptiveRecruitment:              "Deceptive recruitment",
-	screening.CoerciveRecruitment:               "Coercive recruitment",
-	screening.RecruitmentAbuseOfVulnerability:   "Recruitment by abuse of vulnerability",
-	screening.ExploitativeConditions:            "Exploitative conditions of work",
-	screening.CoercionAtDestination:             "Coercion at destination",
-	screening.AbuseOfVulnerabilityAtDestination: "Abuse of vulnerability at destination",
-	screening.TraffickingIndicated:              "Indicators of trafficking: every dimension the ILO/EC rule needs is indicated",
-	screening.PartlyIndicated:                   "Some dimensions indicated, not all that the ILO/EC rule needs",
-	screening.NotIndicated:                      "No dimension indicated",
-	"set:adult-labour":                          "Adult, labour exploitation",
-	"set:child-labour":                          "Child, labour exploitation",
-	string(screening.Strong):                    "strong",
-	string(screening.Medium):                    "medium",
-	string(screening.Weak):                      "weak",
-	// Consent purposes and statuses.
-	"referral":            "Referral",
-	"assistance":          "Assistance",
-	"information-sharing": "Information sharing",
-	"legal-proceedings":   "Legal proceedings",
-	"return":              "Return",
-	nrm.ConsentGiven:      "Given",
-	nrm.ConsentWithdrawn:  "Withdrawn",
-	nrm.ConsentExpired:    "Expired",
-	// Compartments.
-	string(nrm.Identity): "Who the person is",
-	string(nrm.Support):  "Support",
-	string(nrm.Justice):  "Justice",
-	// Referral statuses.
-	nrm.ReferralPending:  "Pending",
-	nrm.ReferralAccepted: "Accepted",
-	nrm.ReferralDeclined: "Declined",
-	// Closure reasons.
-	"goals-met":     "Support goals met",
-	"transferred":   "Transferred to another organisation",
-	"withdrew":      "The person withdrew",
-	"lost-contact":  "Lost contact",
-	"returned":      "Returned to the country of origin",
-	"deceased":      "Deceased",
-	"re-trafficked": "Re-trafficked",
-	"other":         "Other",
-	// Timeline.
-	"encounter": "Encounter",
-	"screening": "Screening",
-	"consent":   "Consent",
-	"decision":  "Decision",
-	"state":     "State",
-	"episode":   "Episode",
-	"note":      "Note",
-	// Sexes, age bands and exploitation types.
-	"female":              "Female",
-	"male":                "Male",
-	"unknown":             "Not known",
-	"forced-labour":       "Forced labour",
-	"sexual-exploitation": "Sexual exploitation",
-	"domestic-servitude":  "Domestic servitude",
-	"forced-criminality":  "Forced criminality",
-	"forced-begging":      "Forced begging",
-	"forced-marriage":     "Forced marriage",
-	"organ-removal":       "Organ removal",
-	"child-labour":        "Child labour",
-	"illegal-adoption":    "Illegal adoption",
-	"surrogacy":           "Surrogacy",
-	"forced-military":     "Forced military service",
-	"55+":                 "55 or older",
-	// The protection track.
-	"accommodation":                    "Accommodation",
-	"medical":                          "Medical care",
-	"psychological":                    "Psychological support",
-	"legal":                            "Legal advice",
-	"interpretation":                   "Interpretation",
-	"education":                        "Education",
-	"employment":                       "Employment",
-	"safety":                           "Safety",
-	"documents":                        "Documents",
-	"financial":                        "Money",
-	"family-contact":                   "Contact with family",
-	"Education":                        "Education",
-	"Financial":                        "Financial",
-	"Health":                           "Health",
-	"LabourExploitationRehabilitation": "Rehabilitation after labour exploitation",
-	"Legal":                            "Legal",
-	"Livelihood":                       "Livelihood",
-	"RightsBasedTraining":              "Rights-based training",
-	"SexualExploitationRehabilitation": "Rehabilitation after sexual exploitation",
-	"SocialCare":                       "Social care",
-	"victim-of-trafficking":            "Victim of trafficking",
-	"recovery-reflection":              "Recovery and reflection period",
-	"humanitarian":                     "Humanitarian grounds",
-	"asylum":                           "Asylum",
-	nrm.ResidenceApplied:               "Applied for",
-	nrm.ResidenceGranted:               "Granted",
-	"needs":                            "Needs",
-	"support-plan":                     "Support plan",
-	"service":                          "Service",
-	"residence":                        "Residence",
-	// Organisation kinds.
-	string(nrm.KindPolice):             "Police",
-	string(nrm.KindBorderGuard):        "Border guard",
-	string(nrm.KindLabourInspectorate): "Labour inspectorate",
-	string(nrm.KindProsecutor):         "Prosecutor",
-	string(nrm.KindCourt):              "Court",
-	string(nrm.KindSocialServices):     "Social services",
-	string(nrm.KindChildProtection):    "Child protection",
-	string(nrm.KindNGO):                "NGO",
-	string(nrm.KindShelter):            "Shelter",
-	string(nrm.KindLegalAid):           "Legal aid",
-	string(nrm.KindOmbudsman):          "Ombudsman",
-	string(nrm.KindCompetentAuthority): "Competent authority",
-	string(nrm.KindCoordinator):        "National co-ordinator",
-	string(nrm.KindTrialMonitor):       "Trial monitor",
-	string(nrm.KindInternational):      "International organisation",
-}
 
 // stateExplained says in plain words what a state means and what is awaited.
 var stateExplained = map[nrm.State]string{
@@ -197,16 +58,11 @@ func flash(r *http.Request) string {
 	return ""
 }
 
-// labeller gives templates the label of a code: {{t $.L ($.Data.Label .State)}}.
+// labeller gives templates the label of a code: {{t $.L ($.Data.Label .State)}}
+// (web/labels.go holds the labels).
 type labeller struct{}
 
-func (labeller) Label(code any) string {
-	c := fmt.Sprint(code)
-	if l, ok := labels[c]; ok {
-		return l
-	}
-	return c
-}
+func (labeller) Label(code any) string { return label(code) }
 
 // input is one labelled input of a named form.
 type input struct {

@@ -185,7 +185,7 @@ func TestCaseLifecyclePages(t *testing.T) {
 			wantStatus(t, p, http.StatusOK)
 			wantContains(t, p, "state-encountered", "A possible victim was met.", "What can happen next",
 				string(nrm.StepRefer), `id="clocks"`, "No clock is running", `id="timeline"`, "case recorded: a possible victim was met",
-				"2026-11-20", `action="`+path+`/screenings"`, `action="`+path+`/consents"`, `action="`+path+`/referrals"`,
+				"2026-11-20", `href="`+path+`/screening"`, `action="`+path+`/consents"`, `action="`+path+`/referrals"`,
 				`action="`+path+`/close"`, `action="`+path+`/notes"`)
 			if strings.Contains(p.Body, `action="`+path+`/decisions"`) {
 				t.Error("a case worker of an NGO is offered the decision form")
@@ -200,14 +200,14 @@ func TestCaseLifecyclePages(t *testing.T) {
 				return url.Values{"csrf": {worker.CSRF}, "indicator_set": {set}, "indicators": ids, "screened_on": {"2026-11-26"}}
 			}
 			t.Run("set_selector_shows_the_child_list", func(t *testing.T) {
-				p := worker.get(t, path+"?set=child-labour")
+				p := worker.get(t, path+"/screening?set=child-labour")
 				wantStatus(t, p, http.StatusOK)
 				wantContains(t, p, `name="indicator_set" value="child-labour"`, `value="CL01"`)
 				if strings.Contains(p.Body, `value="AL01"`) {
 					t.Error("the adult list is shown with the child list chosen")
 				}
 			})
-			p := worker.get(t, path)
+			p := worker.get(t, path+"/screening")
 			wantContains(t, p, `name="indicator_set" value="adult-labour"`, `value="AL01"`, `name="evidence.AL01"`, "Deceptive recruitment", ">strong<")
 			before := mustRecord(t, a, owner, id)
 			for _, c := range []struct {

@@ -126,7 +126,8 @@ func TestChildScreeningFormRefusesAnAdultSet(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				id := mustCreateCaseThroughForm(t, worker, form)
 				path := "/cases/" + id
-				wantContains(t, worker.get(t, path), `class="tag child"`, `name="indicator_set" value="child-labour"`)
+				wantContains(t, worker.get(t, path), `class="tag child"`)
+				wantContains(t, worker.get(t, path+"/screening"), `name="indicator_set" value="child-labour"`)
 				before := mustRecord(t, a, owner, id)
 				p := worker.post(t, path+"/screenings", url.Values{"csrf": {worker.CSRF}, "indicator_set": {"adult-labour"},
 					"indicators": {"AL01"}, "screened_on": {"2026-11-26"}})

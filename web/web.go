@@ -6,7 +6,6 @@ package web
 
 import (
 	"bytes"
-	"crypto/subtle"
 	"embed"
 	"encoding/base64"
 	"html/template"
@@ -16,6 +15,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/service"
@@ -36,20 +36,30 @@ type Options struct {
 	// TrustProxy takes the client address from X-Forwarded-For (for the
 	// sign-in throttle) when nrm runs behind a reverse proxy.
 	TrustProxy bool
+	// TimeZone is the deployment's zone for the times pages show (web/timezone.go); nil is UTC.
+	TimeZone *time.Location
 }
 
 // Web serves the pages.
 type Web struct {
-	svc   *service.Service
-	log   *slog.Logger
-	opts  Options
-	pages map[string]*template.Template
+	svc    *service.Service
+	log    *slog.Logger
+	opts   Options
+	pages  map[string]*template.Template
+	static *staticFiles
+	loc    *time.Location
 }
 
 func New(svc *service.Service, log *slog.Logger, opts Options) *Web {
-	w := &Web{svc: svc, log: log, opts: opts, pages: map[string]*template.Template{}}
+	w := &Web{svc: svc, log: log, opts: opts, pages: map[string]*template.Template{}, static: newStaticFiles(), loc: locationOf(opts)}
 	funcs := template.FuncMap{
+		"asset": w.static.url,
+		// Times in the deployment's zone (web/timezone.go).
+		"when": w.when, "day": w.day, "machineTime": w.machineTime, "flagRef": flagRef,
 		"t": func(l Localizer, msg string, args ...any) string { return l.T(msg, args...) },
+		// label and roleLabel show a code by its words (web/labels.go).
+		"label":     label,
+		"roleLabel": roleLabel,
 		"field": func(l Localizer, errs map[string]string, name, label, typ string, form map[string]string) fieldView {
 			return fieldView{L: l, Name: name, Label: label, Type: typ, Value: form[name], Error: errs[name]}
 		},
@@ -79,12 +89,7 @@ type fieldView struct {
 
 // Register adds the pages to mux.
 func (w *Web) Register(mux *http.ServeMux) {
-	static, _ := fs.Sub(staticFS, "static")
-	files := http.FileServerFS(static)
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		rw.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(rw, r)
-	})))
+	mux.Handle("GET /static/", http.StripPrefix("/static", w.static))
 	cop := http.NewCrossOriginProtection()
 	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, cop.Handler(h)) }
 
@@ -93,8 +98,10 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("GET /login/code", w.stage(service.StagePassword, w.codePage))
 	handle("POST /login/code", w.stage(service.StagePassword, w.code))
 	handle("GET /login/enrol", w.stage(service.StageEnrol, w.enrolPage))
-	handle("POST /login/enrol", w.stage(service.StageEnrol, w.enrol))
+	handle("POST /login/enrol", http.HandlerFunc(w.enrolSubmit))
+	handle("GET /login/recovery", w.signedIn(w.recoveryShownPage))
 	handle("POST /logout", w.stage("", w.logout))
+	handle("GET /signed-out", http.HandlerFunc(w.signedOutPage))
 
 	handle("GET /{$}", w.signedIn(w.home))
 	handle("GET /cases", w.signedIn(w.casesPage))
@@ -112,6 +119,8 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("POST /cases/{id}/notes", w.signedIn(w.caseNote))
 	handle("POST /cases/{id}/person", w.signedIn(w.correctPerson))
 	handle("POST /cases/{id}/guardian", w.signedIn(w.setGuardian))
+	handle("GET /cases/{id}/screening", w.signedIn(w.screeningForm))
+	handle("GET /cases/{id}/summary.pdf", w.signedIn(w.caseSummaryPDF))
 	handle("POST /cases/{id}/screenings", w.signedIn(w.screen))
 	handle("POST /cases/{id}/consents", w.signedIn(w.recordConsent))
 	handle("POST /cases/{id}/consents/{consent}/withdraw", w.signedIn(w.withdrawConsent))
@@ -122,6 +131,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("POST /cases/{id}/reconsider", w.signedIn(w.reconsider))
 	handle("POST /cases/{id}/close", w.signedIn(w.closeCase))
 	handle("POST /cases/{id}/reopen", w.signedIn(w.reopenCase))
+	handle("GET /cases/{id}/support/{form}", w.signedIn(w.supportFormPage))
 	handle("POST /cases/{id}/needs", w.signedIn(w.addNeeds))
 	handle("POST /cases/{id}/plans", w.signedIn(w.addPlan))
 	handle("POST /cases/{id}/services", w.signedIn(w.addService))
@@ -134,6 +144,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("GET /notify", w.signedIn(w.notifyPage))
 	handle("POST /notify", w.signedIn(w.notify))
 	handle("GET /admin/erase", w.signedIn(w.erasePage))
+	handle("POST /admin/erase/review", w.signedIn(w.eraseReview))
 	handle("POST /admin/erase", w.signedIn(w.erase))
 	handle("GET /audit", w.signedIn(w.auditPage))
 	handle("GET /flags", w.signedIn(w.flagsPage))
@@ -195,7 +206,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 	} else {
 		v.Actor = nrm.Actor{}
 	}
-	v.CSRF = s.CSRF
+	v.CSRF = maskCSRF(s.CSRF) // afresh per response (web/csrf.go)
 	if v.FieldErrors == nil {
 		v.FieldErrors = map[string]string{}
 	}
@@ -220,15 +231,7 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, s service.SessionInf
 	if status >= 500 {
 		w.log.ErrorContext(r.Context(), "request failed", "request_id", nrm.RequestID(r.Context()), "route", r.Pattern, "error", e.Cause)
 	}
-	l := localizerFor(r)
-	title := map[int]string{401: "Please sign in", 403: "Not allowed", 404: "Not found", 409: "Changed meanwhile", 429: "Please wait"}[status]
-	if title == "" {
-		title = "Something went wrong"
-		if status < 500 {
-			title = "Please check your input"
-		}
-	}
-	w.render(rw, r, s, status, "error", view{Data: map[string]string{"Title": l.T(title), "Message": l.T(e.Message)}})
+	w.render(rw, r, s, status, "error", view{Data: errorPageOf(localizerFor(r), r, status, e)})
 }
 
 func statusOf(code string) int { return nrm.StatusOf(code) }
@@ -259,7 +262,8 @@ func (w *Web) stage(stage string, h pageFunc) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		var s service.SessionInfo
 		var err error = nrm.Unauthorized("sign-in required")
-		if c, cerr := r.Cookie(CookieName); cerr == nil {
+		c, cerr := r.Cookie(CookieName)
+		if cerr == nil {
 			s, err = w.svc.Session(r.Context(), c.Value)
 			s.Token = c.Value
 		}
@@ -269,15 +273,19 @@ func (w *Web) stage(stage string, h pageFunc) http.Handler {
 				return
 			}
 			if r.Method == http.MethodGet {
+				// The sign-in page tells a cookie that ended from none (loginPage).
 				http.Redirect(rw, r, "/login", http.StatusSeeOther)
 				return
+			}
+			if cerr == nil && err != nil {
+				w.clearCookie(rw)
 			}
 			w.fail(rw, r, service.SessionInfo{}, nrm.Unauthorized("your session has ended; sign in again"))
 			return
 		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
-			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(s.CSRF)) != 1 {
+			if !csrfMatches(r.PostFormValue("csrf"), s.CSRF) {
 				w.fail(rw, r, s, nrm.Forbidden("the form had expired; go back, reload the page and try again"))
 				return
 			}
@@ -310,7 +318,7 @@ func (w *Web) clientAddr(r *http.Request) string {
 }
 
 func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request) {
-	w.render(rw, r, service.SessionInfo{}, http.StatusOK, "login", view{})
+	w.render(rw, r, service.SessionInfo{}, http.StatusOK, "login", view{Data: w.loginNotice(rw, r)})
 }
 
 func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
@@ -324,7 +332,7 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.render(rw, r, service.SessionInfo{}, statusOf(e.Code), "login",
-			view{Errors: []*nrm.Error{e}, Form: map[string]string{"email": email}})
+			view{Errors: []*nrm.Error{e}, Form: map[string]string{"email": email}, Data: loginView{}})
 		return
 	}
 	w.setCookie(rw, s.Token)
@@ -376,8 +384,11 @@ func (w *Web) enrol(rw http.ResponseWriter, r *http.Request, s service.SessionIn
 	if err != nil {
 		if _, ok := formError(err); ok {
 			// Show the same secret again: a new one would invalidate the app's entry.
-			w.render(rw, r, s, http.StatusUnprocessableEntity, "error", view{Data: map[string]string{
-				"Title": localizerFor(r).T("That code was not right"), "Message": localizerFor(r).T(nrm.AsError(err).Message)}})
+			l := localizerFor(r)
+			w.render(rw, r, s, http.StatusUnprocessableEntity, "error", view{Data: errorView{
+				Title: l.T("That code was not right"), Message: l.T(nrm.AsError(err).Message),
+				Next: l.T("Go back: the same QR code is shown again. Wait for the next code in your app and type it."),
+				Link: "/login/enrol", LinkText: l.T("Try again")}})
 			return
 		}
 		w.fail(rw, r, s, err)
@@ -390,7 +401,7 @@ func (w *Web) enrol(rw http.ResponseWriter, r *http.Request, s service.SessionIn
 func (w *Web) logout(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 	w.svc.SignOut(r.Context(), s.Token)
 	w.clearCookie(rw)
-	http.Redirect(rw, r, "/login", http.StatusSeeOther)
+	http.Redirect(rw, r, "/signed-out", http.StatusSeeOther)
 }
 
 func formVersion(r *http.Request) (int64, error) {

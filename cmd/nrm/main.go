@@ -35,8 +35,9 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 const usage = `usage: nrm <command> [flags]
 
 commands:
-  serve [--addr HOST:PORT] [--demo]     serve the web UI and the API
-        [--instance-name N --country CC --public-url URL]  how partners know this instance
+  serve [--addr HOST:PORT] [--demo] [--timezone ZONE]
+        [--instance-name N --country CC --public-url URL]
+                                        serve the web UI and the API; how partners know this instance
   migrate                               create or update the database schema
   org add --name NAME --kind KIND [--country CC]
   user add --email E --name NAME --org ORG_ID --role ROLE [--password-stdin]

@@ -47,7 +47,7 @@ func TestMain(m *testing.M) {
 	}
 	// The tests pass --data and --db themselves; the operator's environment
 	// must not leak in.
-	for _, v := range []string{"NRM_DATA", "NRM_DB", "NRM_ADDR", "NRM_MASTER_KEY_FILE", "NRM_TRUST_PROXY"} {
+	for _, v := range []string{"NRM_DATA", "NRM_DB", "NRM_ADDR", "NRM_MASTER_KEY_FILE", "NRM_TRUST_PROXY", "NRM_TIMEZONE"} {
 		os.Unsetenv(v)
 	}
 	os.Exit(m.Run())
@@ -423,6 +423,7 @@ func TestBadInput(t *testing.T) {
 		{"zero_ttl_is_refused", "", []string{"token", "create", "--email", "a@example.org", "--ttl", "0s"}, "ttl"},
 		{"bad_token_email_is_refused", "", []string{"token", "create", "--email", "not-an-address"}, "--email"},
 		{"bad_listen_address_is_refused", "", []string{"serve", "--addr", "nowhere"}, "--addr"},
+		{"unknown_time_zone_is_refused", "", []string{"serve", "--timezone", "Mars/Olympus_Mons"}, "--timezone"},
 		{"missing_demo_code_email_is_refused", "", []string{"demo-code"}, "--email"},
 	}
 	storetest.ForEachEngine(t, func(t *testing.T, engine sqlstore.Engine) {

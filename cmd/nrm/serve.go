@@ -24,6 +24,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("NRM_ADDR", "127.0.0.1:8080"), "listen address")
 	demo := fs.Bool("demo", false, "add fictitious demo organisations, users and cases")
 	trustProxy := fs.Bool("trust-proxy", os.Getenv("NRM_TRUST_PROXY") == "1", "take client addresses from X-Forwarded-For")
+	zone := fs.String("timezone", os.Getenv("NRM_TIMEZONE"), "the time zone pages show times in, an IANA name such as Europe/Chisinau (default UTC)")
 	instanceFlags(fs, &c)
 	fs.StringVar(&c.jurisdiction, "jurisdiction", os.Getenv("NRM_JURISDICTION"), "jurisdiction profile: coe-minimum, uk-england-wales, uk-scotland, or one in DATA/profiles")
 	if err := parse(fs, args); err != nil {
@@ -31,6 +32,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		return usagef("serve: --addr: want HOST:PORT, got %q", *addr)
+	}
+	loc, err := timeZone(*zone)
+	if err != nil {
+		return err
 	}
 	if service.BenchBaseline && os.Getenv("NRM_BENCH_BASELINE") != "1" {
 		return errors.New("this is a benchmark build without audit and decryption (-tags nrmbaseline): it does not serve")
@@ -52,7 +57,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return a.keysUsable()
 	}
-	handler := server.New(a.svc, log, ready, web.Options{TrustProxy: *trustProxy})
+	handler := server.New(a.svc, log, ready, web.Options{TrustProxy: *trustProxy, TimeZone: loc})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

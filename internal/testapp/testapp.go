@@ -56,6 +56,12 @@ func New(tb testing.TB, engine sqlstore.Engine) *App {
 // NewWith starts nrm with a service configuration (a jurisdiction profile...).
 func NewWith(tb testing.TB, engine sqlstore.Engine, cfg service.Config) *App {
 	tb.Helper()
+	return NewWithPages(tb, engine, cfg, web.Options{})
+}
+
+// NewWithPages starts nrm with a service configuration and page options (a time zone...).
+func NewWithPages(tb testing.TB, engine sqlstore.Engine, cfg service.Config, pages web.Options) *App {
+	tb.Helper()
 	a := &App{Engine: engine, DataDir: tb.TempDir(), Clock: storetest.NewClock(Start), logw: &lockedWriter{w: &bytes.Buffer{}}}
 	var err error
 	a.Keys, err = keyring.Open(filepath.Join(a.DataDir, "keys"), "")
@@ -77,7 +83,7 @@ func NewWith(tb testing.TB, engine sqlstore.Engine, cfg service.Config) *App {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h := server.New(a.Svc, log, func(ctx context.Context) error { return a.Store.Ping(ctx) }, web.Options{})
+	h := server.New(a.Svc, log, func(ctx context.Context) error { return a.Store.Ping(ctx) }, pages)
 	a.Server = httptest.NewServer(h)
 	a.URL = a.Server.URL
 	tb.Cleanup(func() {
