@@ -88,7 +88,7 @@ func TestBrowser(t *testing.T) {
 			if !nrm.ValidID(caseID) {
 				t.Fatalf("after saving the case the browser is at %s", loc)
 			}
-			b.wantText(t, ".case-head", "Encountered", "A possible victim was met.")
+			b.wantText(t, ".case-head", "Not yet referred for identification", "A possible victim was met.")
 		})
 		if caseID == "" {
 			t.FailNow()

@@ -346,7 +346,7 @@ func TestCaseStatus(t *testing.T) {
 			if rows := p.Body[strings.Index(p.Body, "<tbody>"):]; strings.Contains(rows, `">Encountered</span>`) {
 				t.Error("the NGO's case list calls the case it supports Encountered")
 			}
-			wantContains(t, ws.get(t, "/cases/"+id), "Status: <strong>In support with your organisation")
+			wantContains(t, ws.get(t, "/cases/"+id), `">In support with your organisation; not referred for identification</span>`)
 		})
 		t.Run("coordinator_held_by_names_every_involved_organisation", func(t *testing.T) {
 			p := signInAs(t, a, a.MustUser(t, coordOrg, nrm.RoleCoordinator), "").get(t, "/due")
