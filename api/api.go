@@ -47,7 +47,7 @@ type route struct {
 // holds the OpenAPI document to it. It is built per API value, never kept
 // in a package variable.
 func (a *API) routes() []route {
-	return []route{
+	rs := []route{
 		{"POST /api/v1/cases", a.createCase},
 		{"POST /api/v1/cases/import", a.importCases},
 		{"GET /api/v1/cases", a.listCases},
@@ -95,6 +95,8 @@ func (a *API) routes() []route {
 		{"GET /api/v1/audit/proof/inclusion", a.inclusionProof},
 		{"GET /api/v1/audit/proof/consistency", a.consistencyProof},
 	}
+	// The tracks beside identification: justice and safe return.
+	return append(append(rs, a.justiceRoutes()...), a.returnRoutes()...)
 }
 
 // Routes lists the pattern of every /api/v1 operation, the signed

@@ -124,6 +124,9 @@ func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
 		if view.Episodes, err = s.episodes(ctx, tx, a, rec); err != nil {
 			return err
 		}
+		if err := s.markNonPunishment(ctx, tx, &view); err != nil {
+			return err
+		}
 		return s.caseExtras(ctx, tx, &view, rec)
 	})
 	if err != nil {
@@ -248,7 +251,7 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 		for i := range out {
 			out[i].Deadlines = nrm.VisibleDeadlines(clocks[out[i].ID], out[i].Readable)
 		}
-		return nil
+		return s.markNonPunishmentAll(ctx, tx, out)
 	})
 	if err != nil {
 		return nil, err

@@ -38,6 +38,8 @@ type AuditSource interface {
 
 type Tx interface {
 	Time() time.Time
+	// Justice and safe return (service/justice_store.go).
+	JusticeTx
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)
