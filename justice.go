@@ -549,3 +549,18 @@ type NonPunishmentRecord struct {
 	NonPunishment
 	Details []byte
 }
+
+// UnmarshalText reads YYYY-MM-DD (or "" for the zero date), so that dates
+// sealed inside JSON (a determination, rights information) read back.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate("date", string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

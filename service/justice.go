@@ -25,10 +25,31 @@ type Justice struct {
 
 // proceedingSealed is what is sealed of a proceeding.
 type proceedingSealed struct {
-	Authority string                 `json:"authority"`
-	Reference string                 `json:"reference,omitempty"`
-	Lawyer    *nrm.Lawyer            `json:"lawyer,omitempty"`
-	Rights    *nrm.RightsInformation `json:"rights,omitempty"`
+	Authority string        `json:"authority"`
+	Reference string        `json:"reference,omitempty"`
+	Lawyer    *nrm.Lawyer   `json:"lawyer,omitempty"`
+	Rights    *rightsSealed `json:"rights,omitempty"`
+}
+
+type rightsSealed struct {
+	GivenOn     string `json:"given_on"`
+	Language    string `json:"language"`
+	Interpreter bool   `json:"interpreter"`
+}
+
+func sealRights(r *nrm.RightsInformation) *rightsSealed {
+	if r == nil {
+		return nil
+	}
+	return &rightsSealed{GivenOn: r.GivenOn.String(), Language: r.Language, Interpreter: r.Interpreter}
+}
+
+func openRights(r *rightsSealed) *nrm.RightsInformation {
+	if r == nil {
+		return nil
+	}
+	d, _ := nrm.ParseDate("", r.GivenOn)
+	return &nrm.RightsInformation{GivenOn: d, Language: r.Language, Interpreter: r.Interpreter}
 }
 
 type nonPunishmentSealed struct {
@@ -84,7 +105,7 @@ func (s *Service) AddProceeding(ctx context.Context, caseID string, in nrm.Proce
 			return nrm.Invalid("rights_information.given_on", "before the encounter (%s)", f.rec.Encounter.Date)
 		}
 		rec := nrm.ProceedingRecord{Proceeding: p, Details: sealJSON(z, "proceedings", "details", p.ID,
-			proceedingSealed{Authority: p.Authority, Reference: p.Reference, Lawyer: p.Lawyer, Rights: p.Rights})}
+			proceedingSealed{Authority: p.Authority, Reference: p.Reference, Lawyer: p.Lawyer, Rights: sealRights(p.Rights)})}
 		if err := f.tx.InsertProceeding(f.ctx, rec); err != nil {
 			return err
 		}
@@ -317,7 +338,7 @@ func (s *Service) Justice(ctx context.Context, caseID string) (Justice, error) {
 				if err := openJSON(*z, "proceedings", "details", p.ID, p.Details, &d); err != nil {
 					return err
 				}
-				p.Authority, p.Reference, p.Lawyer, p.Rights = d.Authority, d.Reference, d.Lawyer, d.Rights
+				p.Authority, p.Reference, p.Lawyer, p.Rights = d.Authority, d.Reference, d.Lawyer, openRights(d.Rights)
 			}
 			at[p.ID] = len(out.Proceedings)
 			out.Proceedings = append(out.Proceedings, p.Proceeding)

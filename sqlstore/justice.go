@@ -244,7 +244,7 @@ func (tx *Tx) InsertAward(ctx context.Context, a nrm.Award, version int64) error
 	}
 	_, err := tx.exec(ctx, "INSERT INTO compensation_awards (id, claim_id, decided_on, awarded, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
 		a.ID, a.ClaimID, a.DecidedOn.String(), a.Awarded.Minor, a.CreatedBy, micros(a.CreatedAt))
-	if isUniqueViolation(err) {
+	if err != nil && isUniqueViolation(err) {
 		return nrm.Conflict("the claim was decided already")
 	}
 	if err != nil {

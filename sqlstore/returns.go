@@ -62,7 +62,7 @@ func (tx *Tx) InsertReturn(ctx context.Context, x nrm.Return) error {
 	_, err := tx.exec(ctx, "INSERT INTO returns ("+returnColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		x.ID, x.CaseID, x.AssessmentID, x.Date.String(), x.DestinationCountry, x.ReceivingOrg, x.PartnerID, x.CreatedBy,
 		x.CreatedOrg, micros(x.CreatedAt))
-	if isUniqueViolation(err) {
+	if err != nil && isUniqueViolation(err) {
 		return nrm.Conflict("a return of this episode is recorded already")
 	}
 	if err != nil {
