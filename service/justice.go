@@ -407,3 +407,11 @@ func (s *Service) markNonPunishmentAll(ctx context.Context, tx Tx, views []nrm.C
 	}
 	return s.markNonPunishment(ctx, tx, ptrs...)
 }
+
+// May says whether the caller may do act on a case they were shown: the
+// pages of the tracks draw their forms from it, never from a rule of their
+// own. An erased person's file takes no new records.
+func (s *Service) May(ctx context.Context, v nrm.CaseView, act nrm.Action) bool {
+	a, ok := nrm.ActorFrom(ctx)
+	return ok && !v.Person.Erased && nrm.Can(a, act, v.Access)
+}
