@@ -5,6 +5,7 @@ package web
 // report. Each is a page of its own, linked from the case page.
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/nrmproject/nrm"
@@ -75,4 +76,36 @@ func (w *Web) trackFailed(rw http.ResponseWriter, r *http.Request, s service.Ses
 
 func backTo(rw http.ResponseWriter, r *http.Request, path, anchor string) {
 	http.Redirect(rw, r, path+"?saved=track#"+anchor, http.StatusSeeOther)
+}
+
+// trackLabels name the codes of the justice and return tracks on the pages.
+var trackLabels = map[string]string{
+	"criminal": "Criminal", "civil": "Civil", "labour": "Labour", "administrative": "Administrative",
+	"investigation": "Investigation", "prosecution": "Prosecution", "trial": "Trial", "appeal": "Appeal",
+	"injured-party": "Injured party", "witness": "Witness", "civil-party": "Civil party", "suspect": "Suspect", "none": "None",
+	"hearing": "Hearing", "protective-measure": "Protective measure", "verdict": "Verdict", "sentence": "Sentence", "stage": "Change of stage",
+	"closed-session": "Closed session", "video-testimony": "Video testimony", "no-contact": "No contact", "anonymity": "Anonymity",
+	"relocation": "Relocation", "police-protection": "Police protection", "identity-change": "Change of identity",
+	"requested": "Requested", "ordered": "Ordered", "applied": "Applied", "refused": "Refused", "raised": "Raised",
+	"convicted-trafficking": "Convicted of trafficking", "convicted-other": "Convicted of another offence", "acquitted": "Acquitted",
+	"dismissed": "Dismissed", "labour-tribunal": "Labour tribunal", "state-fund": "State compensation fund", "settlement": "Settlement",
+	"filed": "Filed", "awarded": "Awarded", "partly-paid": "Partly paid", "paid": "Paid",
+	"submitted": "Submitted", "approved": "Approved", "rejected": "Rejected", "low": "Low", "medium": "Medium", "high": "High",
+	"return-in-best-interests": "Return is in the child's best interests", "return-not-in-best-interests": "Return is not in the child's best interests",
+	"informed-consent": "Informed consent to the return", "alternatives-explained": "Alternatives to return explained",
+	"protection-claim": "Protection claim (asylum)", "risk-from-traffickers": "Risk from the traffickers", "risk-to-family": "Risk to the family",
+	"stigma": "Stigma", "prosecution-at-origin": "Prosecution in the country of origin", "debts": "Debts",
+	"family-involved": "Family involved in the trafficking", "health-care-at-origin": "Health care in the country of origin",
+	"pending-proceedings": "Proceedings pending here", "receiving-organisation": "Receiving organisation", "follow-up-plan": "Follow-up plan",
+	"yes": "Yes", "no": "No", "pending": "Pending", "granted": "Granted", "available": "Available", "partly": "Partly",
+	"unavailable": "Unavailable", "ready": "Ready", "remote-participation-arranged": "Remote participation arranged", "unresolved": "Unresolved",
+	"safe": "Safe", "at-risk": "At risk", "re-trafficked": "Re-trafficked", "unknown": "Unknown",
+}
+
+// Label names a code of the tracks, else as the case page does.
+func (f trackForms) Label(code any) string {
+	if l, ok := trackLabels[fmt.Sprint(code)]; ok {
+		return l
+	}
+	return f.labeller.Label(code)
 }
