@@ -282,3 +282,28 @@ func TestCompensationReport(t *testing.T) {
 		w.wantError(t, 422, "to", "GET", "/api/v1/reports/compensation?from="+day(0)+"&to="+day(-1), w.coordinator, nil)
 	})
 }
+
+// A hearing's clock is justice: it shows on the dashboard and the case
+// only to those who read justice.
+func TestHearingClockFollowsTheJusticeCompartment(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, e sqlstore.Engine) {
+		w := newWorld(t, e, service.Config{})
+		responder := w.a.MustToken(t, w.a.MustUser(t, w.ngo, nrm.RoleFirstResponder))
+		id := w.adultCase(t, w.ngoWorker)
+		p := w.must(t, 201, "POST", "/api/v1/cases/"+id+"/proceedings", w.ngoWorker, map[string]any{"kind": "labour", "stage": "trial",
+			"authority": "Employment Tribunal", "person_role": "civil-party"})
+		due := w.a.Svc.Today().AddDays(10).String()
+		w.must(t, 201, "POST", "/api/v1/proceedings/"+p["id"].(string)+"/events", w.ngoWorker, map[string]any{"kind": "hearing", "date": due})
+		for token, want := range map[string]bool{w.ngoWorker: true, w.ngoLawyer: true, responder: false} {
+			dash := mustJSON(w.must(t, 200, "GET", "/api/v1/deadlines?within=30", token, nil))
+			c := w.a.Do(t, "GET", "/api/v1/cases/"+id, token, nil)
+			if got := strings.Contains(dash, `"hearing"`); got != want {
+				t.Errorf("dashboard shows the hearing: %v, want %v: %s", got, want, dash)
+			}
+			if c.Status == 200 && strings.Contains(string(c.Body), `"kind":"hearing"`) != want {
+				t.Errorf("case shows the hearing: want %v: %s", want, c.Body)
+			}
+		}
+		w.wantError(t, 403, "", "GET", "/api/v1/cases/"+id+"/justice", responder, nil)
+	})
+}

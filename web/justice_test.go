@@ -200,6 +200,7 @@ func TestJusticePage(t *testing.T) {
 			"compelled": {"true"}, "status": {"raised"}, "authority": {"CPS"}})
 		wantStatus(t, p, http.StatusSeeOther)
 		wantContains(t, worker.get(t, "/cases/"+id), `id="non-punishment-flag"`)
+		wantContains(t, worker.get(t, "/cases"), "non-punishment raised")
 		p = worker.post(t, path+"/claims", url.Values{"csrf": {worker.CSRF}, "route": {"criminal"}, "filed_on": {today},
 			"claimed.amount": {"12,5"}, "claimed.currency": {"EUR"}})
 		wantStatus(t, p, http.StatusUnprocessableEntity)
