@@ -290,3 +290,36 @@ func TestRetraffickingAfterReturn(t *testing.T) {
 		}
 	})
 }
+
+// Erasing the person leaves the justice and return records readable
+// without their sealed detail: never a 5xx, nothing of the person.
+func TestErasureShredsJusticeAndReturn(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, e sqlstore.Engine) {
+		w := newReturnWorld(t, e)
+		admin := w.a.MustToken(t, w.a.MustUser(t, w.ngo, nrm.RoleAdmin))
+		id := w.adultCase(t, w.ngoWorker)
+		w.must(t, 201, "POST", "/api/v1/cases/"+id+"/proceedings", w.ngoWorker, map[string]any{"kind": "criminal", "stage": "trial",
+			"authority": "Eastbrook Crown Court", "person_role": "witness", "lawyer": map[string]any{"name": "Q. Counsel"}})
+		w.must(t, 201, "POST", "/api/v1/cases/"+id+"/non-punishment", w.ngoWorker, map[string]any{"offence": "Cannabis cultivation",
+			"compelled": true, "status": "raised", "authority": "CPS"})
+		w.assess(t, id, w.ngoWorker, map[string]any{"destination_country": "MD", "answers": answers(nil), "summary": "Wants to see her mother in Balti."})
+		w.must(t, 200, "POST", "/api/v1/cases/"+id+"/erase", admin, map[string]any{"reason": "The person asked to be forgotten."})
+		j := w.a.Do(t, "GET", "/api/v1/cases/"+id+"/justice", w.ngoWorker, nil)
+		r := w.a.Do(t, "GET", "/api/v1/cases/"+id+"/return", w.ngoWorker, nil)
+		for _, res := range []struct {
+			status int
+			body   string
+		}{{j.Status, string(j.Body)}, {r.Status, string(r.Body)}} {
+			if res.status != 200 {
+				t.Fatalf("%d %s", res.status, res.body)
+			}
+			for _, secret := range []string{"Eastbrook", "Counsel", "Cannabis", "Balti", "La Strada"} {
+				if strings.Contains(res.body, secret) {
+					t.Fatalf("the erased person's %q is still readable: %s", secret, res.body)
+				}
+			}
+		}
+		w.wantError(t, 409, "", "POST", "/api/v1/cases/"+id+"/proceedings", w.ngoWorker, map[string]any{"kind": "criminal", "stage": "trial",
+			"authority": "Court", "person_role": "witness"})
+	})
+}
