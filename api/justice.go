@@ -128,7 +128,7 @@ type awardJSON struct {
 	ClaimID     string    `json:"claim_id"`
 	DecidedOn   string    `json:"decided_on"`
 	Awarded     moneyJSON `json:"awarded"`
-	ClaimStatus string    `json:"claim_status"`
+	ClaimStatus string    `json:"status"`
 	CreatedAt   time.Time `json:"created_at"`
 }
 
@@ -137,7 +137,7 @@ type paymentJSON struct {
 	ClaimID     string    `json:"claim_id"`
 	PaidOn      string    `json:"paid_on"`
 	Paid        moneyJSON `json:"paid"`
-	ClaimStatus string    `json:"claim_status"`
+	ClaimStatus string    `json:"status"`
 	CreatedAt   time.Time `json:"created_at"`
 }
 

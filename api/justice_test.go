@@ -173,12 +173,12 @@ func TestJusticeContract(t *testing.T) {
 				t.Fatalf("changed:\n%s\n%s", before, after)
 			}
 			aw := w.must(t, 201, "POST", claim+"/awards", w.ngoWorker, map[string]any{"decided_on": today.String(), "awarded": money("1000", "EUR")})
-			if aw["claim_status"] != "awarded" || aw["awarded"].(map[string]any)["amount"] != "1000.00" || aw["id"] == nil {
+			if aw["status"] != "awarded" || aw["awarded"].(map[string]any)["amount"] != "1000.00" || aw["id"] == nil {
 				t.Fatalf("%v", aw)
 			}
 			w.wantError(t, 409, "", "POST", claim+"/awards", w.ngoWorker, map[string]any{"decided_on": today.String(), "awarded": money("2000", "EUR")})
 			p := w.must(t, 201, "POST", claim+"/payments", w.ngoWorker, map[string]any{"paid_on": today.String(), "paid": money("600.10", "EUR")})
-			if p["claim_status"] != "partly-paid" {
+			if p["status"] != "partly-paid" {
 				t.Fatalf("%v", p)
 			}
 			before = w.justiceSnap(t, id, w.ngoWorker)
@@ -188,7 +188,7 @@ func TestJusticeContract(t *testing.T) {
 				t.Fatalf("changed:\n%s\n%s", before, after)
 			}
 			p = w.must(t, 201, "POST", claim+"/payments", w.ngoWorker, map[string]any{"paid_on": today.String(), "paid": money("399.90", "EUR")})
-			if p["claim_status"] != "paid" {
+			if p["status"] != "paid" {
 				t.Fatalf("%v", p)
 			}
 			cl := w.must(t, 200, "GET", base+"/justice", w.ngoWorker, nil)["compensation_claims"].([]any)[0].(map[string]any)
@@ -201,7 +201,7 @@ func TestJusticeContract(t *testing.T) {
 				"filed_on": today.String(), "claimed": money("500", "GBP")})
 			aw := w.must(t, 201, "POST", "/api/v1/compensation-claims/"+c["id"].(string)+"/awards", w.ngoWorker,
 				map[string]any{"decided_on": today.String(), "awarded": money("0", "GBP")})
-			if aw["claim_status"] != "refused" {
+			if aw["status"] != "refused" {
 				t.Fatalf("%v", aw)
 			}
 		})
