@@ -389,6 +389,9 @@ func returnGuard(c Case, step Step, detail string) error {
 		return Conflict("a case is closed as %s only by recording the return, after an approved return risk assessment (CETS 197 Art. 16)", CloseReturned)
 	}
 	if step == StepReturn {
+		if c.State == StateClosed {
+			return ErrTransition(c.State, StepReturn)
+		}
 		return CheckClosure(c.State, CloseReturned)
 	}
 	return nil
