@@ -255,6 +255,14 @@ func TestRetraffickingAfterReturn(t *testing.T) {
 		fu := "/api/v1/returns/" + r["id"].(string) + "/follow-ups"
 
 		w.a.Clock.Advance(92 * 24 * time.Hour)
+		// The follow-up clock shows on the dashboard, overdue now, to support
+		// readers only.
+		if d := mustJSON(w.must(t, 200, "GET", "/api/v1/deadlines?within=30", w.ngoWorker, nil)); !strings.Contains(d, "return-follow-up") {
+			t.Fatalf("the follow-up is not on the dashboard: %s", d)
+		}
+		if d := mustJSON(w.must(t, 200, "GET", "/api/v1/deadlines?within=30", w.detective, nil)); strings.Contains(d, "return-follow-up") {
+			t.Fatalf("the police see the follow-up clock: %s", d)
+		}
 		w.wantError(t, 422, "situation", "POST", fu, w.ngoWorker, map[string]any{"date": w.a.Svc.Today().String(), "situation": "fine"})
 		w.wantError(t, 422, "date", "POST", fu, w.ngoWorker, map[string]any{"date": w.a.Svc.Today().AddDays(1).String(), "situation": "safe"})
 		w.must(t, 201, "POST", fu, w.ngoWorker, map[string]any{"date": w.a.Svc.Today().String(), "reached": true, "situation": "safe"})
