@@ -142,8 +142,21 @@ func TestClosureRule(t *testing.T) {
 		}
 	}
 	for _, s := range []nrm.State{nrm.StateEncountered, nrm.StateIdentified, nrm.StateNotIdentified} {
-		if err := nrm.Guard(nrm.Case{State: s}, nrm.StepClose, nrm.CloseReturned); err != nil {
-			t.Errorf("%s as returned: %v", s, err)
+		// Once returns exist, a case is closed as returned only by a
+		// recorded return (the return step), never by a bare closure.
+		if err := nrm.Guard(nrm.Case{State: s}, nrm.StepClose, nrm.CloseReturned); nrm.ErrorCode(err) != nrm.CodeConflict {
+			t.Errorf("%s closed as returned without a return: %v, want a conflict", s, err)
+		}
+		if err := nrm.Guard(nrm.Case{State: s}, nrm.StepReturn, ""); err != nil {
+			t.Errorf("%s: a return: %v", s, err)
+		}
+		if err := nrm.Guard(nrm.Case{State: s}, nrm.StepClose, nrm.CloseDetainedRemoved); err != nil {
+			t.Errorf("%s as %s: %v", s, nrm.CloseDetainedRemoved, err)
+		}
+	}
+	for _, s := range []nrm.State{nrm.StateReferred, nrm.StateAwaitingReasonableGrounds, nrm.StateRecoveryPeriod, nrm.StateAwaitingConclusiveGrounds, nrm.StateClosed} {
+		if err := nrm.Guard(nrm.Case{State: s}, nrm.StepReturn, ""); nrm.ErrorCode(err) != nrm.CodeConflict {
+			t.Errorf("%s: a return: %v, want a conflict", s, err)
 		}
 	}
 	if err := nrm.Guard(nrm.Case{State: nrm.StateIdentified}, nrm.StepClose, nrm.CloseRetrafficked); nrm.ErrorCode(err) != nrm.CodeInvalid {

@@ -318,6 +318,9 @@ type CaseView struct {
 	Warnings []Warning
 	// Guardian is a child's guardian, for viewers who read identity.
 	Guardian *Guardian
+	// NonPunishment is "raised" while a non-punishment record of the case
+	// is open, for viewers who read justice (CETS 197 Art. 26).
+	NonPunishment string
 }
 
 // EpisodeRef points to another episode of the same person.

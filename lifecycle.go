@@ -425,7 +425,8 @@ const (
 )
 
 // DeadlineKinds lists every kind of clock.
-var DeadlineKinds = []string{DeadlineRG, DeadlineRecoveryEnd, DeadlineCG, DeadlinePermitExpiry, DeadlinePlanReview, DeadlineConsentExpiry}
+var DeadlineKinds = []string{DeadlineRG, DeadlineRecoveryEnd, DeadlineCG, DeadlinePermitExpiry, DeadlinePlanReview, DeadlineConsentExpiry,
+	DeadlineHearing, DeadlineReturnFollowUp}
 
 // DeadlineKindsIn lists the kinds of clock that belong to a compartment.
 func DeadlineKindsIn(c Compartment) []string {

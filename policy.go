@@ -116,6 +116,13 @@ const (
 	// Assigning a case, for the actor's organisation, to one of its workers
 	// (or to nobody): the day's work of an organisation, never another's.
 	ActCaseAssign Action = "case.assign"
+
+	// The justice track (justice.go) and safe return (returns.go).
+	ActJusticeWrite       Action = "justice.write"       // proceedings, events, non-punishment, compensation
+	ActCompensationReport Action = "compensation.report" // sums per currency, no case data
+	ActReturnAssess       Action = "return.assess"       // submit a return risk assessment
+	ActReturnReview       Action = "return.review"       // approve or reject one (never its author)
+	ActReturnRecord       Action = "return.record"       // a return, and its follow-ups
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -135,6 +142,11 @@ type rule struct {
 var (
 	caseRoles = []Role{RoleCoordinator, RoleFirstResponder, RoleCaseWorker, RoleDecisionMaker, RoleLegalAdvisor, RoleLawEnforcement}
 	involved  = []Relation{RelOwner, RelPartner}
+	// justiceRoles read and write the justice compartment.
+	justiceRoles = []Role{RoleCaseWorker, RoleLegalAdvisor, RoleLawEnforcement, RoleDecisionMaker, RoleCoordinator}
+	// returnRoles assess and record returns: support, so never staff of a
+	// police-type body (CETS 197 Art. 12(6)).
+	returnRoles = []Role{RoleCaseWorker, RoleCoordinator, RoleDecisionMaker}
 )
 
 var rules = map[Action]rule{
@@ -144,12 +156,12 @@ var rules = map[Action]rule{
 	ActReadIdentity: {roles: caseRoles, relations: involved, compartment: Identity},
 	ActReadSupport: {roles: []Role{RoleCoordinator, RoleCaseWorker, RoleDecisionMaker},
 		relations: involved, compartment: Support, noLawEnforcementOrg: true},
-	ActReadJustice: {roles: []Role{RoleDecisionMaker, RoleLegalAdvisor, RoleLawEnforcement},
-		relations: involved, compartment: Justice},
-	ActCaseErase:  {roles: []Role{RoleAdmin}, relations: []Relation{RelOwner}},
-	ActOrgManage:  {roles: []Role{RoleAdmin}},
-	ActUserManage: {roles: []Role{RoleAdmin}},
-	ActAuditRead:  {roles: []Role{RoleAuditor}},
+	// CONTRACT.md, "Access to justice": the readers of the justice compartment.
+	ActReadJustice: {roles: justiceRoles, relations: involved, compartment: Justice},
+	ActCaseErase:   {roles: []Role{RoleAdmin}, relations: []Relation{RelOwner}},
+	ActOrgManage:   {roles: []Role{RoleAdmin}},
+	ActUserManage:  {roles: []Role{RoleAdmin}},
+	ActAuditRead:   {roles: []Role{RoleAuditor}},
 	// The instance-wide views are the national co-ordinator's: a
 	// coordinator of another kind of organisation sees its own cases only.
 	ActFlagsOverview: {roles: []Role{RoleCoordinator}, orgKinds: []OrgKind{KindCoordinator}},
@@ -186,6 +198,14 @@ var rules = map[Action]rule{
 	// give: its admin registers partners, its co-ordinators answer them.
 	ActPartnerManage:   {roles: []Role{RoleAdmin}, orgKinds: []OrgKind{KindCoordinator}},
 	ActExchangeRespond: {roles: []Role{RoleCoordinator}, orgKinds: []OrgKind{KindCoordinator}},
+
+	ActJusticeWrite:       {roles: justiceRoles, relations: involved, compartment: Justice},
+	ActCompensationReport: {roles: []Role{RoleCoordinator, RoleAnalyst}},
+	ActReturnAssess:       {roles: returnRoles, relations: involved, compartment: Support, noLawEnforcementOrg: true},
+	// The second person who signs an assessment off (four eyes, CETS 197 Art. 16(2)).
+	ActReturnReview: {roles: []Role{RoleDecisionMaker, RoleCoordinator}, relations: involved, compartment: Support,
+		noLawEnforcementOrg: true},
+	ActReturnRecord: {roles: returnRoles, relations: involved, compartment: Support, noLawEnforcementOrg: true},
 }
 
 // Actions lists every action the policy knows.

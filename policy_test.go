@@ -39,8 +39,11 @@ func expectedGrants() []grant {
 	for _, r := range []nrm.Role{nrm.RoleCoordinator, nrm.RoleCaseWorker, nrm.RoleDecisionMaker} {
 		g = append(g, grant{r, nrm.ActReadSupport, nrm.RelOwner, "", ""}, grant{r, nrm.ActReadSupport, nrm.RelPartner, nrm.Support, ""})
 	}
-	for _, r := range []nrm.Role{nrm.RoleDecisionMaker, nrm.RoleLegalAdvisor, nrm.RoleLawEnforcement} {
-		g = append(g, grant{r, nrm.ActReadJustice, nrm.RelOwner, "", ""}, grant{r, nrm.ActReadJustice, nrm.RelPartner, nrm.Justice, ""})
+	// CONTRACT.md, "Access to justice": its readers write it too.
+	for _, r := range []nrm.Role{nrm.RoleCaseWorker, nrm.RoleLegalAdvisor, nrm.RoleLawEnforcement, nrm.RoleDecisionMaker, nrm.RoleCoordinator} {
+		for _, act := range []nrm.Action{nrm.ActReadJustice, nrm.ActJusticeWrite} {
+			g = append(g, grant{r, act, nrm.RelOwner, "", ""}, grant{r, act, nrm.RelPartner, nrm.Justice, ""})
+		}
 	}
 	g = append(g, grant{nrm.RoleAdmin, nrm.ActCaseErase, nrm.RelOwner, "", ""})
 	for _, rel := range nrm.Relations {
@@ -51,7 +54,9 @@ func expectedGrants() []grant {
 			grant{nrm.RoleCoordinator, nrm.ActFlagsOverview, rel, "", nrm.KindCoordinator},
 			grant{nrm.RoleCoordinator, nrm.ActDeadlinesAll, rel, "", nrm.KindCoordinator},
 			grant{nrm.RoleAdmin, nrm.ActPartnerManage, rel, "", nrm.KindCoordinator},
-			grant{nrm.RoleCoordinator, nrm.ActExchangeRespond, rel, "", nrm.KindCoordinator})
+			grant{nrm.RoleCoordinator, nrm.ActExchangeRespond, rel, "", nrm.KindCoordinator},
+			grant{nrm.RoleCoordinator, nrm.ActCompensationReport, rel, "", ""},
+			grant{nrm.RoleAnalyst, nrm.ActCompensationReport, rel, "", ""})
 		for _, r := range caseRoles {
 			g = append(g, grant{r, nrm.ActDeadlines, rel, "", ""})
 		}
@@ -70,6 +75,11 @@ func expectedGrants() []grant {
 	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleLegalAdvisor, nrm.RoleDecisionMaker, nrm.RoleCoordinator}, nrm.ActRefer, nrm.Identity)
 	involved([]nrm.Role{nrm.RoleCoordinator, nrm.RoleCaseWorker}, nrm.ActSupportWrite, nrm.Support)
 	involved(caseRoles, nrm.ActCaseAssign, "")
+	// Safe return is support: assessed and recorded by support staff, signed
+	// off by a decision-maker or co-ordinator (never police-type bodies).
+	involved([]nrm.Role{nrm.RoleCaseWorker, nrm.RoleCoordinator, nrm.RoleDecisionMaker}, nrm.ActReturnAssess, nrm.Support)
+	involved([]nrm.Role{nrm.RoleCaseWorker, nrm.RoleCoordinator, nrm.RoleDecisionMaker}, nrm.ActReturnRecord, nrm.Support)
+	involved([]nrm.Role{nrm.RoleDecisionMaker, nrm.RoleCoordinator}, nrm.ActReturnReview, nrm.Support)
 	involved([]nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement, nrm.RoleLegalAdvisor, nrm.RoleCoordinator}, nrm.ActAskReconsider, "")
 	for _, r := range caseRoles {
 		g = append(g, grant{r, nrm.ActReferralRespond, nrm.RelRecipient, "", ""})
@@ -95,7 +105,8 @@ func scopesFor(rel nrm.Relation) []nrm.Scope {
 func TestPolicyCoversEveryRoleActionAndRelation(t *testing.T) {
 	grants := expectedGrants()
 	want := func(role nrm.Role, act nrm.Action, rel nrm.Relation, scope nrm.Scope, kind nrm.OrgKind) bool {
-		if (act == nrm.ActReadSupport || act == nrm.ActSupportWrite) && kind.LawEnforcement() {
+		if (act == nrm.ActReadSupport || act == nrm.ActSupportWrite || act == nrm.ActReturnAssess || act == nrm.ActReturnRecord ||
+			act == nrm.ActReturnReview) && kind.LawEnforcement() {
 			return false // police-type bodies never read support notes
 		}
 		for _, g := range grants {

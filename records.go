@@ -51,10 +51,11 @@ type CaseRecord struct {
 }
 
 // CaseCounts says how many episodes the case's person has (0: not read),
-// and whether the case has duplicate flags and running clocks.
+// whether the case has duplicate flags and running clocks, and whether a
+// non-punishment record of it is open (raised).
 type CaseCounts struct {
-	Episodes            int
-	HasFlags, HasClocks bool
+	Episodes                           int
+	HasFlags, HasClocks, NonPunishment bool
 }
 
 // CaseFilter narrows a list of cases. OrgID is required: lists are always

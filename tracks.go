@@ -37,6 +37,10 @@ var tracks = []Track{
 			}
 			return nil
 		}},
+	// Justice goes on after the episode closes (a trial, a claim), so it
+	// guards nothing; return guards every closure as returned (returns.go).
+	{Name: "justice", Compartment: Justice, Clocks: []string{DeadlineHearing}},
+	{Name: "return", Compartment: Support, Clocks: []string{DeadlineReturnFollowUp}, Guard: returnGuard},
 }
 
 // Tracks lists the tracks of the case file.

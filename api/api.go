@@ -47,7 +47,7 @@ type route struct {
 // holds the OpenAPI document to it. It is built per API value, never kept
 // in a package variable.
 func (a *API) routes() []route {
-	return []route{
+	rs := []route{
 		{"POST /api/v1/cases", a.createCase},
 		{"POST /api/v1/cases/import", a.importCases},
 		{"GET /api/v1/cases", a.listCases},
@@ -98,6 +98,8 @@ func (a *API) routes() []route {
 		{"GET /api/v1/exchange/partners", a.listPartners},
 		{"DELETE /api/v1/exchange/partners/{id}", a.removePartner},
 	}
+	// The tracks beside identification: justice and safe return.
+	return append(append(rs, a.justiceRoutes()...), a.returnRoutes()...)
 }
 
 // Routes lists the pattern of every /api/v1 operation, the signed

@@ -31,6 +31,7 @@ type caseJSON struct {
 	ClosedOn          string         `json:"closed_on,omitempty"`
 	Warnings          []warningJSON  `json:"warnings,omitempty"`
 	Guardian          *guardianJSON  `json:"guardian,omitempty"`
+	NonPunishment     string         `json:"non_punishment,omitempty"`
 	Readable          []string       `json:"readable"`
 	CreatedAt         time.Time      `json:"created_at"`
 	UpdatedAt         time.Time      `json:"updated_at"`
@@ -105,6 +106,7 @@ func toCaseJSON(v nrm.CaseView) caseJSON {
 			Citizenship: p.Citizenship, Contact: p.Contact, SafeToContact: p.SafeToContact}
 	}
 	personExtras(&out, v)
+	out.NonPunishment = v.NonPunishment
 	return out
 }
 

@@ -337,11 +337,21 @@ func TestCompartments(t *testing.T) {
 			}
 			w.wantError(t, 403, "", "POST", "/api/v1/cases/"+id+"/notes", w.detective, map[string]any{"compartment": "support", "text": "x"})
 		})
-		t.Run("an NGO case worker never reads justice material, even with consent", func(t *testing.T) {
-			if s := read(w.ngoWorker); strings.Contains(s, "Statement taken") || !strings.Contains(s, "counselling") {
+		// CONTRACT.md, "Access to justice": case workers read justice
+		// material where the consent's scope holds justice, and only there.
+		t.Run("an NGO case worker reads justice material only when the consent's scope holds justice", func(t *testing.T) {
+			if s := read(w.ngoWorker); !strings.Contains(s, "Statement taken") || !strings.Contains(s, "counselling") {
 				t.Fatalf("%s", s)
 			}
-			w.wantError(t, 403, "", "POST", "/api/v1/cases/"+id+"/notes", w.ngoWorker, map[string]any{"compartment": "justice", "text": "x"})
+			other := w.adultCase(t, w.detective)
+			w.must(t, 201, "POST", "/api/v1/cases/"+other+"/notes", w.detective, map[string]any{"compartment": "justice", "text": "Statement taken on 21 November."})
+			ref := w.refer(t, w.detective, other, w.ngo.ID, w.consent(t, w.detective, other, w.ngo.ID, []string{"identity", "support"}, ""))
+			w.must(t, 200, "POST", "/api/v1/referrals/"+ref+"/accept", w.ngoWorker, nil)
+			r := w.a.Do(t, "GET", "/api/v1/cases/"+other+"/notes", w.ngoWorker, nil)
+			if r.Status != 200 || strings.Contains(string(r.Body), "Statement taken") {
+				t.Fatalf("%d %s", r.Status, r.Body)
+			}
+			w.wantError(t, 403, "", "POST", "/api/v1/cases/"+other+"/notes", w.ngoWorker, map[string]any{"compartment": "justice", "text": "x"})
 		})
 		t.Run("an NGO legal advisor reads justice material when the consent allows it", func(t *testing.T) {
 			if s := read(w.ngoLawyer); !strings.Contains(s, "Statement taken") || strings.Contains(s, "counselling") {

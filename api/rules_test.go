@@ -269,16 +269,19 @@ func TestNoRemovalWhileIdentificationIsPending(t *testing.T) {
 		w.must(t, 200, "POST", "/api/v1/cases/"+id+"/await-conclusive", w.decider, map[string]any{})
 		t.Run("awaiting-conclusive-grounds", func(t *testing.T) { refused(t, "awaiting-conclusive-grounds") })
 
-		t.Run("once identified the person may be returned", func(t *testing.T) {
+		t.Run("once identified the person may be removed, and returned only by a recorded return", func(t *testing.T) {
 			w.a.Clock.Advance(31 * 24 * time.Hour)
 			w.must(t, 201, "POST", "/api/v1/cases/"+id+"/decisions", w.decider, map[string]any{
 				"kind": "conclusive-grounds", "outcome": "positive", "decided_on": w.a.Svc.Today().String(), "reasons": "Identified as a victim."})
-			w.must(t, 200, "POST", close, w.officer, map[string]any{"reason": nrm.CloseReturned})
-			if s := w.snap(t, id, w.officer); s.State != "closed" || s.ClosedReason != nrm.CloseReturned {
+			before := w.snap(t, id, w.officer)
+			w.wantError(t, 409, "", "POST", close, w.officer, map[string]any{"reason": nrm.CloseReturned})
+			w.unchanged(t, id, w.officer, before)
+			w.must(t, 200, "POST", close, w.officer, map[string]any{"reason": nrm.CloseDetainedRemoved})
+			if s := w.snap(t, id, w.officer); s.State != "closed" || s.ClosedReason != nrm.CloseDetainedRemoved {
 				t.Fatalf("%+v", s)
 			}
 		})
-		for _, reason := range nrm.RemovalReasons {
+		for _, reason := range []string{nrm.CloseDetainedRemoved} {
 			t.Run("an encountered case may be closed as "+reason, func(t *testing.T) {
 				other := w.adultCase(t, w.officer)
 				w.must(t, 200, "POST", "/api/v1/cases/"+other+"/close", w.officer, map[string]any{"reason": reason})

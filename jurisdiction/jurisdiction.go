@@ -88,6 +88,9 @@ type Profile struct {
 	// ConclusiveTarget is the target for the conclusive-grounds decision, in
 	// calendar days after a positive reasonable-grounds decision (0 = none).
 	ConclusiveTarget int `json:"conclusive_target"`
+	// ReturnAssessmentDays is how long an approved return risk assessment
+	// carries a return (0: nrm's default of 90 days).
+	ReturnAssessmentDays int `json:"return_assessment_days,omitempty"`
 	// Holidays are the public holidays, as YYYY-MM-DD civil dates, that
 	// Business counting skips besides weekends; sorted when read from a
 	// file. They are the operator's to list: bank holidays differ by nation

@@ -165,7 +165,7 @@ func (s *Service) actions(a nrm.Actor, cf CaseFile) CaseActions {
 		}
 	}
 	for _, r := range nrm.CloseReasons {
-		if nrm.CheckClosure(v.State, r) == nil {
+		if nrm.Guard(v.Case, nrm.StepClose, r) == nil {
 			x.CloseReasons = append(x.CloseReasons, r)
 		}
 	}

@@ -178,7 +178,11 @@ func (s *Service) listCases(ctx context.Context, q CaseListQuery, via string) (C
 			}
 			out.Rows = append(out.Rows, row)
 		}
-		return nil
+		views := make([]*nrm.CaseView, len(out.Rows))
+		for i := range out.Rows {
+			views[i] = &out.Rows[i].CaseView
+		}
+		return s.markNonPunishment(ctx, tx, views...)
 	})
 	if err != nil {
 		return CaseList{}, err

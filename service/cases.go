@@ -131,6 +131,10 @@ func (s *Service) Case(ctx context.Context, id string) (nrm.CaseView, error) {
 				return err
 			}
 		}
+		// An open non-punishment record is justice material (CETS 197 Art. 26).
+		if rec.Counts.NonPunishment && view.Readable.Has(nrm.Justice) {
+			view.NonPunishment = nrm.NonPunishmentRaised
+		}
 		return s.caseExtras(ctx, tx, &view, rec)
 	})
 	if err != nil {
@@ -255,7 +259,7 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 		for i := range out {
 			out[i].Deadlines = nrm.VisibleDeadlines(clocks[out[i].ID], out[i].Readable)
 		}
-		return nil
+		return s.markNonPunishmentAll(ctx, tx, out)
 	})
 	if err != nil {
 		return nil, err

@@ -72,10 +72,14 @@ func (s *Service) dashboard(ctx context.Context, a nrm.Actor, all bool, until nr
 	if all {
 		f.OrgID = ""
 	}
-	// Clocks of the support track are part of the support compartment:
-	// whoever may not read support does not see them either.
-	if !nrm.Can(a, nrm.ActReadSupport, nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}) {
-		f.ExcludeKinds = nrm.DeadlineKindsIn(nrm.Support)
+	// Clocks of the support track are part of the support compartment, a
+	// hearing's of the justice compartment: whoever may not read the
+	// compartment does not see its clocks either.
+	own := nrm.Readable(a, nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope})
+	for _, c := range []nrm.Compartment{nrm.Support, nrm.Justice} {
+		if !own.Has(c) {
+			f.ExcludeKinds = append(f.ExcludeKinds, nrm.DeadlineKindsIn(c)...)
+		}
 	}
 	err = s.read(ctx, func(tx Tx) error {
 		if all {

@@ -39,6 +39,8 @@ type AuditSource interface {
 type Tx interface {
 	Time() time.Time
 	ExchangeStore
+	// Justice and safe return (service/justice_store.go).
+	JusticeTx
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)

@@ -99,7 +99,8 @@ const caseFrom = " FROM cases c JOIN persons p ON p.id = c.person_id LEFT JOIN d
 // statement cost less than a statement each.
 const caseCounts = `, (SELECT COUNT(*) FROM cases e WHERE e.person_id = c.person_id),
 	EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id) OR EXISTS (SELECT 1 FROM case_flags f WHERE f.matched_case = c.id),
-	EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id)`
+	EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id),
+	EXISTS (SELECT 1 FROM non_punishment np WHERE np.case_id = c.id AND np.status = 'raised')`
 
 func scanCase(row interface{ Scan(...any) error }, extra ...any) (CaseRecord, error) {
 	var c CaseRecord
@@ -165,7 +166,7 @@ func IsDuplicateReference(err error) bool { return nrm.IsDuplicateReference(err)
 func (tx *Tx) Case(ctx context.Context, id string) (CaseRecord, error) {
 	var counts nrm.CaseCounts
 	c, err := scanCase(tx.queryRow(ctx, "SELECT "+caseColumns+caseCounts+caseFrom+" WHERE c.id = ?", id),
-		&counts.Episodes, &counts.HasFlags, &counts.HasClocks)
+		&counts.Episodes, &counts.HasFlags, &counts.HasClocks, &counts.NonPunishment)
 	c.Counts = counts
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, nrm.NotFound("case")

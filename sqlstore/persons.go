@@ -141,6 +141,12 @@ func (tx *Tx) Erase(ctx context.Context, personID, caseID, reason, by string) er
 		"UPDATE services SET notes = NULL, provider = ''" + ofPerson,
 		"UPDATE person_history SET old_values = NULL WHERE person_id = ?",
 		"UPDATE case_guardians SET details = NULL WHERE person_id = ?",
+		// Justice and safe return (0007_justice.sql).
+		"UPDATE proceedings SET details = NULL" + ofPerson,
+		"UPDATE proceeding_events SET notes = NULL" + ofPerson,
+		"UPDATE non_punishment SET details = NULL" + ofPerson,
+		"UPDATE return_assessments SET details = NULL, review_reasons = NULL" + ofPerson,
+		"UPDATE return_follow_ups SET notes = NULL" + ofPerson,
 	} {
 		if _, err := tx.exec(ctx, q, personID); err != nil {
 			return nrm.Internal(err)

@@ -34,6 +34,7 @@ var stateExplained = map[nrm.State]string{
 
 // saved are the confirmations shown after a form's redirect (?saved=...).
 var saved = map[string]string{
+	"track":      "Saved.",
 	"screening":  "The screening was recorded.",
 	"consent":    "The consent was recorded.",
 	"withdrawn":  "The consent was withdrawn. Access that rested on it has ended.",

@@ -31,6 +31,9 @@ var labels = map[string]string{
 	nrm.DeadlinePermitExpiry:  "Residence permit expires",
 	nrm.DeadlinePlanReview:    "Support plan review due",
 	nrm.DeadlineConsentExpiry: "Consent expires",
+	// The clocks of the justice and return tracks (web/tracks.go).
+	nrm.DeadlineHearing:        "Hearing",
+	nrm.DeadlineReturnFollowUp: "Follow-up after the return due",
 	// Decisions.
 	nrm.ReasonableGrounds: "Reasonable grounds",
 	nrm.ConclusiveGrounds: "Conclusive grounds",

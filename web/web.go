@@ -137,6 +137,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("POST /cases/{id}/services", w.signedIn(w.addService))
 	handle("POST /cases/{id}/residence", w.signedIn(w.addResidence))
 	handle("POST /cases/{id}/residence/{permit}/renew", w.signedIn(w.renewResidence))
+	w.registerTracks(handle) // justice and return (tracks.go)
 	handle("GET /referrals", w.signedIn(w.inboxPage))
 	handle("POST /referrals/{id}/accept", w.signedIn(w.acceptReferral))
 	handle("POST /referrals/{id}/decline", w.signedIn(w.declineReferral))
