@@ -215,7 +215,6 @@ func TestTransnationalReferral(t *testing.T) {
 		})
 
 		t.Run("the_two_audit_logs_agree_on_the_hashes", func(t *testing.T) {
-			gb.Svc.Close() // flush nothing pending: writes are recorded in their transactions
 			sent, received := hashes(t, gb.App, "exchange.packet.sent"), hashes(t, md.App, "exchange.packet.received")
 			mdSent, gbReceived := hashes(t, md.App, "exchange.packet.sent"), hashes(t, gb.App, "exchange.packet.received")
 			if len(sent) != 1 || strings.Join(sent, ",") != strings.Join(received, ",") {
@@ -226,6 +225,37 @@ func TestTransnationalReferral(t *testing.T) {
 			}
 			if acc := hashes(t, md.App, "exchange.incoming.accept"); len(acc) != 1 || acc[0] != sent[0] {
 				t.Errorf("accepted %v, sent %v", acc, sent)
+			}
+		})
+
+		t.Run("a_decline_shows_on_the_sender_with_its_reason", func(t *testing.T) {
+			c, k := consentedCase(t, gb)
+			ref := must(t, gb.Do(t, "POST", "/api/v1/cases/"+c+"/transnational-referrals", gb.Worker,
+				map[string]any{"partner_id": gb.Partner, "consent_id": k, "reason": "return"}), 201, "refer")
+			items := must(t, md.Do(t, "GET", "/api/v1/exchange/incoming", md.Coordin, nil), 200, "incoming")["items"].([]any)
+			id := items[0].(map[string]any)["id"].(string)
+			if r := md.Do(t, "POST", "/api/v1/exchange/incoming/"+id+"/decline", md.Coordin, map[string]any{"reason": ""}); r.Status != http.StatusUnprocessableEntity {
+				t.Errorf("a decline without a reason: %d", r.Status)
+			}
+			cases := count(t, md.App, "SELECT COUNT(*) FROM cases")
+			must(t, md.Do(t, "POST", "/api/v1/exchange/incoming/"+id+"/decline", md.Coordin, map[string]any{"reason": "no shelter place in her region"}), 200, "decline")
+			if count(t, md.App, "SELECT COUNT(*) FROM cases") != cases {
+				t.Errorf("a declined referral made a case")
+			}
+			got := must(t, gb.Do(t, "GET", "/api/v1/transnational-referrals/"+ref["id"].(string), gb.Worker, nil), 200, "referral")
+			if got["status"] != "declined" || got["response"] != "no shelter place in her region" {
+				t.Errorf("sender sees %v %v", got["status"], got["response"])
+			}
+		})
+
+		t.Run("a_consent_withdrawn_after_delivery_sends_a_withdrawal_notice", func(t *testing.T) {
+			before := count(t, md.App, "SELECT COUNT(*) FROM exchange_received WHERE kind = 'withdrawal'")
+			must(t, gb.Do(t, "POST", "/api/v1/consents/"+consentID+"/withdraw", gb.Worker, map[string]any{}), 200, "withdraw")
+			if n, err := gb.Svc.DeliverOutbox(context.Background()); n != 1 || err != nil {
+				t.Fatalf("delivered %d: %v", n, err)
+			}
+			if count(t, md.App, "SELECT COUNT(*) FROM exchange_received WHERE kind = 'withdrawal'") != before+1 {
+				t.Errorf("the partner got no withdrawal notice")
 			}
 		})
 		_ = refID
