@@ -144,3 +144,7 @@ func (s *Service) RemovePartner(ctx context.Context, id string) error {
 		return s.record(ctx, tx, s.entry(ctx, "exchange.partner.remove", "partner/"+id, outcomeOK, "fingerprint "+p.Fingerprint))
 	})
 }
+
+// GroupedFingerprint writes a fingerprint in groups of four, as people
+// read it to each other over the phone (for the pages).
+func GroupedFingerprint(fp string) string { return exchange.Grouped(fp) }
