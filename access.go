@@ -112,7 +112,8 @@ func CheckOnwardScope(acc Access, want Scope) error {
 
 // CheckConsentFor is the rule on the consent a referral rests on: it is of
 // the case, given, not expired, to that recipient and for that purpose. The
-// refusal is a 422 naming consent_id.
+// refusal is a 422 naming consent_id. For a transnational referral the
+// recipient is the partner instance's id (Consent.RecipientPartner).
 func CheckConsentFor(k Consent, caseID, purpose, recipient string, today Date) error {
 	switch {
 	case k.CaseID != caseID:
@@ -121,7 +122,8 @@ func CheckConsentFor(k Consent, caseID, purpose, recipient string, today Date) e
 		return Invalid("consent_id", "the consent was withdrawn")
 	case k.StatusOn(today) == ConsentExpired:
 		return Invalid("consent_id", "the consent expired on %s", k.Expires)
-	case k.RecipientOrg != recipient:
+	case k.Purpose == PurposeTransnational && purpose == PurposeTransnational && k.RecipientPartner != recipient,
+		k.Purpose != PurposeTransnational && k.RecipientOrg != recipient:
 		return Invalid("consent_id", "the consent is for another recipient")
 	case k.Purpose != purpose:
 		// A consent is used only for its purpose.

@@ -157,21 +157,29 @@ func ParseScope(field string, names []string) (Scope, error) {
 }
 
 // Consent purposes.
-var ConsentPurposes = []string{PurposeReferral, "assistance", "information-sharing", "legal-proceedings", "return"}
+var ConsentPurposes = []string{PurposeReferral, "assistance", "information-sharing", "legal-proceedings", "return", PurposeTransnational}
 
 // PurposeReferral is the purpose of the consent a referral within the
 // country rests on.
 const PurposeReferral = "referral"
 
+// PurposeTransnational is the purpose of the consent a transnational
+// referral rests on: it names a partner instance (RecipientPartner), not an
+// organisation of this country.
+const PurposeTransnational = "transnational-referral"
+
 // ConsentInput is an informed consent as given.
 type ConsentInput struct {
-	Purpose      string   `json:"purpose"`
-	RecipientOrg string   `json:"recipient_org"`
-	Scope        []string `json:"scope"`
-	Expires      string   `json:"expires"`
-	GivenOn      string   `json:"given_on"`
-	Language     string   `json:"language"`
-	Interpreter  bool     `json:"interpreter"`
+	Purpose      string `json:"purpose"`
+	RecipientOrg string `json:"recipient_org"`
+	// RecipientPartner names the partner instance of a transnational
+	// referral's consent, instead of RecipientOrg.
+	RecipientPartner string   `json:"recipient_partner"`
+	Scope            []string `json:"scope"`
+	Expires          string   `json:"expires"`
+	GivenOn          string   `json:"given_on"`
+	Language         string   `json:"language"`
+	Interpreter      bool     `json:"interpreter"`
 }
 
 // Consent is the person's informed consent to share their file with one
@@ -181,17 +189,19 @@ type Consent struct {
 	CaseID       string
 	Purpose      string
 	RecipientOrg string
-	Scope        Scope
-	GivenOn      Date
-	Expires      Date // zero: no expiry
-	Language     string
-	Interpreter  bool
-	RecordedBy   string
-	RecordedOrg  string
-	Status       string // given, withdrawn
-	WithdrawnAt  time.Time
-	CreatedAt    time.Time
-	Version      int64
+	// RecipientPartner: the partner instance (transnational-referral only).
+	RecipientPartner string
+	Scope            Scope
+	GivenOn          Date
+	Expires          Date // zero: no expiry
+	Language         string
+	Interpreter      bool
+	RecordedBy       string
+	RecordedOrg      string
+	Status           string // given, withdrawn
+	WithdrawnAt      time.Time
+	CreatedAt        time.Time
+	Version          int64
 }
 
 // Consent statuses.
@@ -212,11 +222,19 @@ func (c Consent) StatusOn(today Date) string {
 
 // Validate checks a consent.
 func (in ConsentInput) Validate(today Date) (Consent, error) {
-	c := Consent{Purpose: strings.TrimSpace(in.Purpose), RecipientOrg: strings.TrimSpace(in.RecipientOrg), Interpreter: in.Interpreter}
+	c := Consent{Purpose: strings.TrimSpace(in.Purpose), RecipientOrg: strings.TrimSpace(in.RecipientOrg),
+		RecipientPartner: strings.TrimSpace(in.RecipientPartner), Interpreter: in.Interpreter}
 	if !slices.Contains(ConsentPurposes, c.Purpose) {
 		return c, Invalid("purpose", "one of: %s", strings.Join(ConsentPurposes, ", "))
 	}
-	if !ValidID(c.RecipientOrg) {
+	switch {
+	case c.Purpose == PurposeTransnational && c.RecipientOrg != "":
+		return c, Invalid("recipient_org", "a transnational referral's consent names recipient_partner, not an organisation")
+	case c.Purpose == PurposeTransnational && !ValidID(c.RecipientPartner):
+		return c, Invalid("recipient_partner", "a partner instance id is required")
+	case c.Purpose != PurposeTransnational && c.RecipientPartner != "":
+		return c, Invalid("recipient_partner", "only a consent for a transnational-referral names a partner instance")
+	case c.Purpose != PurposeTransnational && !ValidID(c.RecipientOrg):
 		return c, Invalid("recipient_org", "an organisation id is required")
 	}
 	var err error

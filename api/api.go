@@ -97,6 +97,12 @@ func (a *API) routes() []route {
 		{"POST /api/v1/exchange/partners", a.addPartner},
 		{"GET /api/v1/exchange/partners", a.listPartners},
 		{"DELETE /api/v1/exchange/partners/{id}", a.removePartner},
+		{"POST /api/v1/cases/{id}/transnational-referrals", a.referAbroad},
+		{"GET /api/v1/transnational-referrals/{id}", a.getTransnational},
+		{"POST /api/v1/cases/{id}/follow-ups", a.sendFollowUp},
+		{"GET /api/v1/exchange/incoming", a.listIncoming},
+		{"POST /api/v1/exchange/incoming/{id}/accept", a.acceptIncoming},
+		{"POST /api/v1/exchange/incoming/{id}/decline", a.declineIncoming},
 	}
 	// The tracks beside identification: justice and safe return.
 	return append(append(rs, a.justiceRoutes()...), a.returnRoutes()...)
@@ -106,7 +112,7 @@ func (a *API) routes() []route {
 // checkpoint (served as text, without the JSON wrapper) included.
 func Routes() []string {
 	a := &API{}
-	out := []string{"GET /api/v1/audit/checkpoint", "GET /api/v1/exchange/identity"}
+	out := []string{"GET /api/v1/audit/checkpoint", "GET /api/v1/exchange/identity", "POST /api/v1/exchange/inbox"}
 	for _, r := range a.routes() {
 		out = append(out, r.pattern)
 	}
@@ -124,6 +130,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET /api/v1/audit/checkpoint", a.checkpoint)
 	mux.HandleFunc("GET /api/v1/exchange/identity", a.identity)
+	mux.HandleFunc("POST /api/v1/exchange/inbox", a.exchangeInbox)
 	// Anything else under /api/ is a JSON 404, not the web's HTML page.
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, nrm.NotFound("endpoint"))

@@ -92,16 +92,18 @@ func items[S, T any](in []S, conv func(S) T) itemsJSON[T] {
 }
 
 type consentJSON struct {
-	ID           string    `json:"id"`
-	Status       string    `json:"status"`
-	Purpose      string    `json:"purpose"`
-	RecipientOrg string    `json:"recipient_org"`
-	Scope        []string  `json:"scope"`
-	GivenOn      string    `json:"given_on"`
-	Expires      string    `json:"expires,omitempty"`
-	Language     string    `json:"language,omitempty"`
-	Interpreter  bool      `json:"interpreter"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           string `json:"id"`
+	Status       string `json:"status"`
+	Purpose      string `json:"purpose"`
+	RecipientOrg string `json:"recipient_org"`
+	// RecipientPartner: a transnational referral's consent names a partner instance.
+	RecipientPartner string    `json:"recipient_partner,omitempty"`
+	Scope            []string  `json:"scope"`
+	GivenOn          string    `json:"given_on"`
+	Expires          string    `json:"expires,omitempty"`
+	Language         string    `json:"language,omitempty"`
+	Interpreter      bool      `json:"interpreter"`
+	CreatedAt        time.Time `json:"created_at"`
 }
 
 func scopeList(s nrm.Scope) []string {
@@ -115,7 +117,7 @@ func scopeList(s nrm.Scope) []string {
 func (a *API) toConsentJSON(today nrm.Date) func(nrm.Consent) consentJSON {
 	return func(c nrm.Consent) consentJSON {
 		return consentJSON{ID: c.ID, Status: c.StatusOn(today), Purpose: c.Purpose, RecipientOrg: c.RecipientOrg,
-			Scope: scopeList(c.Scope), GivenOn: c.GivenOn.String(), Expires: c.Expires.String(), Language: c.Language,
+			RecipientPartner: c.RecipientPartner, Scope: scopeList(c.Scope), GivenOn: c.GivenOn.String(), Expires: c.Expires.String(), Language: c.Language,
 			Interpreter: c.Interpreter, CreatedAt: c.CreatedAt}
 	}
 }

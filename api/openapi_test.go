@@ -107,7 +107,7 @@ func TestOpenAPIOperations(t *testing.T) {
 		t.Errorf("no document-wide security requirement: every /api/v1 operation needs a bearer token")
 	}
 	ids := map[string]string{}
-	allowed := []string{"200", "201", "204", "400", "401", "403", "404", "409", "422", "429"}
+	allowed := []string{"200", "201", "202", "204", "400", "401", "403", "404", "409", "422", "429"}
 	for name, op := range operations(t, doc) {
 		id, _ := op["operationId"].(string)
 		if id == "" {
@@ -238,7 +238,7 @@ func schemaName(v map[string]any) string {
 // publicOperations need no bearer token (CONTRACT.md, "Transnational
 // referral"): an instance's identity is public, and a partner's packet is
 // authenticated by its signature.
-var publicOperations = []string{"GET /api/v1/exchange/identity"}
+var publicOperations = []string{"GET /api/v1/exchange/identity", "POST /api/v1/exchange/inbox"}
 
 // operationSchemas is what each handler decodes and answers: its success
 // status, its request body schema ("" for none) and its answer schema.
@@ -296,6 +296,13 @@ var operationSchemas = map[string]struct{ status, body, answer string }{
 	"POST /api/v1/exchange/partners":                    {"201", "PartnerInput", "PartnerAdded"},
 	"GET /api/v1/exchange/partners":                     {"200", "", "PartnerList"},
 	"DELETE /api/v1/exchange/partners/{id}":             {"200", "", "PartnerRemoved"},
+	"POST /api/v1/cases/{id}/transnational-referrals":   {"201", "TransnationalInput", "TransnationalCreated"},
+	"GET /api/v1/transnational-referrals/{id}":          {"200", "", "TransnationalReferral"},
+	"POST /api/v1/cases/{id}/follow-ups":                {"201", "FollowUpInput", "FollowUpSent"},
+	"POST /api/v1/exchange/inbox":                       {"202", "Packet", "PacketReceived"},
+	"GET /api/v1/exchange/incoming":                     {"200", "", "IncomingList"},
+	"POST /api/v1/exchange/incoming/{id}/accept":        {"200", "AcceptIncomingInput", "IncomingAnswered"},
+	"POST /api/v1/exchange/incoming/{id}/decline":       {"200", "ResponseInput", "IncomingAnswered"},
 }
 
 // Each operation takes the body its handler decodes and answers with the
@@ -530,6 +537,16 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"Partner", partnerJSON{}, false},
 		{"PartnerList", itemsJSON[partnerJSON]{}, false},
 		{"PartnerRemoved", partnerRemovedJSON{}, false},
+		{"TransnationalCreated", transnationalCreatedJSON{}, false},
+		{"TransnationalReferral", transnationalJSON{}, false},
+		{"FollowUpReport", followUpJSON{}, false},
+		{"FollowUpSent", followUpSentJSON{}, false},
+		{"PacketReceived", inboxAcceptedJSON{}, false},
+		{"PacketRefusal", inboxRefusalJSON{}, false},
+		{"PacketRefusal.error", inboxRefusalDetail{}, false},
+		{"Incoming", incomingJSON{}, false},
+		{"IncomingList", itemsJSON[incomingJSON]{}, false},
+		{"IncomingAnswered", incomingAnsweredJSON{}, false},
 	}
 	for _, a := range answers {
 		s := schema(t, doc, a.schema)
@@ -580,6 +597,9 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"ResidenceInput", nrm.ResidenceInput{}},
 		{"RenewalInput", nrm.RenewalInput{}},
 		{"PartnerInput", partnerInput{}},
+		{"TransnationalInput", transnationalInput{}},
+		{"FollowUpInput", service.FollowUpInput{}},
+		{"AcceptIncomingInput", acceptIncomingInput{}},
 	}
 	for _, in := range inputs {
 		s := schema(t, doc, in.schema)

@@ -36,10 +36,7 @@ func (s *Service) RecordConsent(ctx context.Context, caseID string, in nrm.Conse
 		if !c.GivenOn.IsZero() && c.GivenOn.Before(rec.Encounter.Date) {
 			return nrm.Invalid("given_on", "before the encounter (%s)", rec.Encounter.Date)
 		}
-		org, err := tx.Org(ctx, c.RecipientOrg)
-		if nrm.ErrorCode(err) == nrm.CodeNotFound {
-			return nrm.Invalid("recipient_org", "no organisation with this id")
-		}
+		org, err := s.consentRecipient(ctx, tx, c)
 		if err != nil {
 			return err
 		}
@@ -56,7 +53,7 @@ func (s *Service) RecordConsent(ctx context.Context, caseID string, in nrm.Conse
 			fmt.Sprintf("consent given for %s to %s (%s)", c.Purpose, org.Name, scopeNames(c.Scope)), c.ID); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, s.entry(ctx, "consent.record", "case/"+caseID, outcomeOK, "consent "+c.ID+" to org/"+org.ID))
+		return s.record(ctx, tx, s.entry(ctx, "consent.record", "case/"+caseID, outcomeOK, "consent "+c.ID+" to "+recipientObject(c)))
 	})
 	return c, err
 }
@@ -113,6 +110,9 @@ func (s *Service) WithdrawConsent(ctx context.Context, consentID string) (nrm.Co
 			return err
 		}
 		if err := s.withdrawFromNRM(f, c); err != nil {
+			return err
+		}
+		if err := s.withdrawTransnational(f, c); err != nil {
 			return err
 		}
 		return f.audit("consent.withdraw", "consent "+c.ID)
@@ -172,4 +172,33 @@ func (s *Service) withdrawFromNRM(f *caseFile, c nrm.Consent) error {
 	}
 	f.rec.Case = cs
 	return f.audit("case.close", nrm.CloseWithdrewFromNRM)
+}
+
+// consentRecipient is the organisation a consent names, or for a
+// transnational referral's consent the partner instance (its name in the
+// Organisation's Name, for the timeline).
+func (s *Service) consentRecipient(ctx context.Context, tx Tx, c nrm.Consent) (nrm.Organisation, error) {
+	if c.Purpose == nrm.PurposeTransnational {
+		p, err := tx.Partner(ctx, c.RecipientPartner)
+		if nrm.ErrorCode(err) == nrm.CodeNotFound || (err == nil && !p.Active()) {
+			return nrm.Organisation{}, nrm.Invalid("recipient_partner", "no registered partner instance with this id")
+		}
+		if err != nil {
+			return nrm.Organisation{}, err
+		}
+		return nrm.Organisation{ID: p.ID, Name: p.Instance + " (" + p.Country + ")"}, nil
+	}
+	org, err := tx.Org(ctx, c.RecipientOrg)
+	if nrm.ErrorCode(err) == nrm.CodeNotFound {
+		return org, nrm.Invalid("recipient_org", "no organisation with this id")
+	}
+	return org, err
+}
+
+// recipientObject names a consent's recipient in the audit log.
+func recipientObject(c nrm.Consent) string {
+	if c.Purpose == nrm.PurposeTransnational {
+		return "partner/" + c.RecipientPartner
+	}
+	return "org/" + c.RecipientOrg
 }

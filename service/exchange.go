@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/exchange"
@@ -16,11 +17,17 @@ type ExchangeConfig struct {
 	Name    string // e.g. "nrm Moldova"
 	Country string // ISO 3166-1 alpha-2
 	URL     string // the public URL partners deliver to
+	// Client delivers packets (default: exchange.NewClient with a 30s timeout).
+	Client *exchange.Client
+	// RetryBase and RetryMax bound the pause between delivery attempts: it
+	// doubles from RetryBase (default 10s) up to RetryMax (default 1h).
+	RetryBase, RetryMax time.Duration
 }
 
 // ExchangeStore is what the exchange asks of a transaction
 // (sqlstore/exchange.go).
 type ExchangeStore interface {
+	TransnationalStore
 	InsertPartner(ctx context.Context, p nrm.Partner) error
 	Partners(ctx context.Context) ([]nrm.Partner, error)
 	Partner(ctx context.Context, id string) (nrm.Partner, error)
@@ -137,3 +144,7 @@ func (s *Service) RemovePartner(ctx context.Context, id string) error {
 		return s.record(ctx, tx, s.entry(ctx, "exchange.partner.remove", "partner/"+id, outcomeOK, "fingerprint "+p.Fingerprint))
 	})
 }
+
+// GroupedFingerprint writes a fingerprint in groups of four, as people
+// read it to each other over the phone (for the pages).
+func GroupedFingerprint(fp string) string { return exchange.Grouped(fp) }

@@ -122,7 +122,7 @@ func (tx *Tx) Screenings(ctx context.Context, caseID string) ([]ScreeningRecord,
 // Consents.
 
 const consentColumns = `id, case_id, purpose, recipient_org, scope, given_on, expires, language, interpreter, recorded_by,
-	recorded_org, status, withdrawn_at, created_at, version`
+	recorded_org, status, withdrawn_at, created_at, version, recipient_partner`
 
 func scanConsent(r scanner) (nrm.Consent, error) {
 	var c nrm.Consent
@@ -130,17 +130,28 @@ func scanConsent(r scanner) (nrm.Consent, error) {
 	var given, expires string
 	var withdrawn, created int64
 	err := r.Scan(&c.ID, &c.CaseID, &c.Purpose, &c.RecipientOrg, &scope, &given, &expires, &c.Language, &c.Interpreter,
-		&c.RecordedBy, &c.RecordedOrg, &c.Status, &withdrawn, &created, &c.Version)
+		&c.RecordedBy, &c.RecordedOrg, &c.Status, &withdrawn, &created, &c.Version, &c.RecipientPartner)
+	if c.RecipientPartner != "" {
+		c.RecipientOrg = "" // the column holds the recording organisation (InsertConsent)
+	}
 	c.Scope, c.GivenOn, c.Expires = nrm.Scope(scope), date(given), date(expires)
 	c.WithdrawnAt, c.CreatedAt = fromMicros(withdrawn), fromMicros(created)
 	return c, err
 }
 
+// InsertConsent records a consent. A transnational referral's consent names
+// a partner instance (recipient_partner); its recipient_org column, which
+// must name an organisation of this instance, then holds the recording
+// organisation and reads back empty.
 func (tx *Tx) InsertConsent(ctx context.Context, c nrm.Consent) error {
+	org := c.RecipientOrg
+	if c.RecipientPartner != "" {
+		org = c.RecordedOrg
+	}
 	return tx.execErr(ctx, `INSERT INTO consents (id, case_id, purpose, recipient_org, scope, given_on, expires, language,
-		interpreter, recorded_by, recorded_org, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.CaseID, c.Purpose, c.RecipientOrg, int(c.Scope), c.GivenOn.String(), c.Expires.String(), c.Language,
-		c.Interpreter, c.RecordedBy, c.RecordedOrg, c.Status, micros(c.CreatedAt))
+		interpreter, recorded_by, recorded_org, status, created_at, recipient_partner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.CaseID, c.Purpose, org, int(c.Scope), c.GivenOn.String(), c.Expires.String(), c.Language,
+		c.Interpreter, c.RecordedBy, c.RecordedOrg, c.Status, micros(c.CreatedAt), c.RecipientPartner)
 }
 
 func (tx *Tx) Consent(ctx context.Context, id string) (nrm.Consent, error) {

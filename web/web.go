@@ -155,6 +155,12 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("POST /admin/users/{id}", w.signedIn(w.updateUser))
 	handle("GET /admin/org", w.signedIn(w.orgPage))
 	handle("POST /admin/org", w.signedIn(w.updateOrg))
+	handle("GET /admin/partners", w.signedIn(w.partnersPage))
+	handle("POST /admin/partners", w.signedIn(w.addPartner))
+	handle("POST /admin/partners/{id}/remove", w.signedIn(w.removePartner))
+	handle("GET /exchange/incoming", w.signedIn(w.incomingPage))
+	handle("POST /exchange/incoming/{id}/accept", w.signedIn(w.acceptIncoming))
+	handle("POST /exchange/incoming/{id}/decline", w.signedIn(w.declineIncoming))
 	handle("/", w.signedIn(func(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 		w.fail(rw, r, s, nrm.NotFound("page"))
 	}))

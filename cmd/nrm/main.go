@@ -48,6 +48,8 @@ commands:
   erase --case ID --reason TEXT         crypto-shred the person of a case
   demo-code --email E                   the current sign-in code of a demo user
   exchange identity                     this instance's identity JSON for partners (and its fingerprint)
+  exchange export --referral ID --out FILE  a referral's sealed packet, to carry offline
+  exchange import FILE                  receive a packet carried offline (as the inbox does)
   partner add --identity FILE           trust a partner instance from its identity JSON
   partner remove --id ID                stop trusting a partner instance
 
@@ -116,6 +118,10 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return cmdErase(ctx, rest, stdout)
 	case "exchange identity":
 		return cmdExchangeIdentity(ctx, rest, stdout, stderr)
+	case "exchange export":
+		return cmdExchangeExport(ctx, rest, stdout)
+	case "exchange import":
+		return cmdExchangeImport(ctx, rest, stdout)
 	case "partner add":
 		return cmdPartnerAdd(ctx, rest, stdout, stderr)
 	case "partner remove":
