@@ -298,7 +298,7 @@ var operationSchemas = map[string]struct{ status, body, answer string }{
 	"DELETE /api/v1/exchange/partners/{id}":             {"200", "", "PartnerRemoved"},
 	"POST /api/v1/cases/{id}/transnational-referrals":   {"201", "TransnationalInput", "TransnationalCreated"},
 	"GET /api/v1/transnational-referrals/{id}":          {"200", "", "TransnationalReferral"},
-	"POST /api/v1/cases/{id}/follow-ups":                {"201", "FollowUpInput", "FollowUpSent"},
+	"POST /api/v1/cases/{id}/follow-ups":                {"201", "PartnerFollowUpInput", "FollowUpSent"},
 	"POST /api/v1/exchange/inbox":                       {"202", "Packet", "PacketReceived"},
 	"GET /api/v1/exchange/incoming":                     {"200", "", "IncomingList"},
 	"POST /api/v1/exchange/incoming/{id}/accept":        {"200", "AcceptIncomingInput", "IncomingAnswered"},
@@ -539,7 +539,7 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"PartnerRemoved", partnerRemovedJSON{}, false},
 		{"TransnationalCreated", transnationalCreatedJSON{}, false},
 		{"TransnationalReferral", transnationalJSON{}, false},
-		{"FollowUpReport", followUpJSON{}, false},
+		{"FollowUpReport", partnerFollowUpJSON{}, false},
 		{"FollowUpSent", followUpSentJSON{}, false},
 		{"PacketReceived", inboxAcceptedJSON{}, false},
 		{"PacketRefusal", inboxRefusalJSON{}, false},
@@ -598,7 +598,7 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"RenewalInput", nrm.RenewalInput{}},
 		{"PartnerInput", partnerInput{}},
 		{"TransnationalInput", transnationalInput{}},
-		{"FollowUpInput", service.FollowUpInput{}},
+		{"PartnerFollowUpInput", service.FollowUpInput{}},
 		{"AcceptIncomingInput", acceptIncomingInput{}},
 	}
 	for _, in := range inputs {

@@ -22,7 +22,7 @@ type transnationalCreatedJSON struct {
 	Status string `json:"status"`
 }
 
-type followUpJSON struct {
+type partnerFollowUpJSON struct {
 	ID          string    `json:"id"`
 	ReceivedAt  time.Time `json:"received_at"`
 	Date        string    `json:"date,omitempty"`
@@ -31,20 +31,20 @@ type followUpJSON struct {
 }
 
 type transnationalJSON struct {
-	ID          string         `json:"id"`
-	CaseID      string         `json:"case_id"`
-	PartnerID   string         `json:"partner_id"`
-	Partner     string         `json:"partner"`
-	ConsentID   string         `json:"consent_id,omitempty"`
-	Scope       []string       `json:"scope"`
-	Status      string         `json:"status"`
-	Reason      string         `json:"reason,omitempty"`
-	Response    string         `json:"response,omitempty"`
-	ContentHash string         `json:"content_hash"`
-	CreatedAt   time.Time      `json:"created_at"`
-	SentAt      *time.Time     `json:"sent_at,omitempty"`
-	RespondedAt *time.Time     `json:"responded_at,omitempty"`
-	FollowUps   []followUpJSON `json:"follow_ups"`
+	ID          string                `json:"id"`
+	CaseID      string                `json:"case_id"`
+	PartnerID   string                `json:"partner_id"`
+	Partner     string                `json:"partner"`
+	ConsentID   string                `json:"consent_id,omitempty"`
+	Scope       []string              `json:"scope"`
+	Status      string                `json:"status"`
+	Reason      string                `json:"reason,omitempty"`
+	Response    string                `json:"response,omitempty"`
+	ContentHash string                `json:"content_hash"`
+	CreatedAt   time.Time             `json:"created_at"`
+	SentAt      *time.Time            `json:"sent_at,omitempty"`
+	RespondedAt *time.Time            `json:"responded_at,omitempty"`
+	FollowUps   []partnerFollowUpJSON `json:"follow_ups"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -73,9 +73,9 @@ func (a *API) getTransnational(w http.ResponseWriter, r *http.Request) (int, any
 	}
 	out := transnationalJSON{ID: t.ID, CaseID: t.CaseID, PartnerID: t.PartnerID, Partner: t.Partner, ConsentID: t.ConsentID,
 		Scope: scopeList(t.Scope), Status: t.Status, Reason: t.Reason, Response: t.Response, ContentHash: t.ContentHash,
-		CreatedAt: t.CreatedAt, SentAt: timePtr(t.SentAt), RespondedAt: timePtr(t.RespondedAt), FollowUps: []followUpJSON{}}
+		CreatedAt: t.CreatedAt, SentAt: timePtr(t.SentAt), RespondedAt: timePtr(t.RespondedAt), FollowUps: []partnerFollowUpJSON{}}
 	for _, f := range t.FollowUps {
-		out.FollowUps = append(out.FollowUps, followUpJSON{ID: f.ID, ReceivedAt: f.ReceivedAt, Date: f.Date, Report: f.Report, ContentHash: f.ContentHash})
+		out.FollowUps = append(out.FollowUps, partnerFollowUpJSON{ID: f.ID, ReceivedAt: f.ReceivedAt, Date: f.Date, Report: f.Report, ContentHash: f.ContentHash})
 	}
 	return http.StatusOK, out, nil
 }
