@@ -116,6 +116,12 @@ const (
 	// Assigning a case, for the actor's organisation, to one of its workers
 	// (or to nobody): the day's work of an organisation, never another's.
 	ActCaseAssign Action = "case.assign"
+
+	// Statistics (CONTRACT.md, "Statistics"): cross-tabulations, the
+	// yearly report and the privacy ledger, which never carry a person;
+	// importing a statistical dataset (no case or person is created).
+	ActStatsRead   Action = "statistics.read"
+	ActStatsImport Action = "statistics.import"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -186,6 +192,9 @@ var rules = map[Action]rule{
 	// give: its admin registers partners, its co-ordinators answer them.
 	ActPartnerManage:   {roles: []Role{RoleAdmin}, orgKinds: []OrgKind{KindCoordinator}},
 	ActExchangeRespond: {roles: []Role{RoleCoordinator}, orgKinds: []OrgKind{KindCoordinator}},
+	// Statistics are the analysts' and the co-ordinators'.
+	ActStatsRead:   {roles: []Role{RoleAnalyst, RoleCoordinator}},
+	ActStatsImport: {roles: []Role{RoleAnalyst, RoleCoordinator}},
 }
 
 // Actions lists every action the policy knows.

@@ -97,6 +97,9 @@ func (a *API) routes() []route {
 		{"POST /api/v1/exchange/partners", a.addPartner},
 		{"GET /api/v1/exchange/partners", a.listPartners},
 		{"DELETE /api/v1/exchange/partners/{id}", a.removePartner},
+		{"GET /api/v1/statistics", a.statistics},
+		{"GET /api/v1/statistics/datasets", a.statDatasets},
+		{"GET /api/v1/statistics/ledger", a.statLedger},
 	}
 }
 

@@ -296,6 +296,9 @@ var operationSchemas = map[string]struct{ status, body, answer string }{
 	"POST /api/v1/exchange/partners":                    {"201", "PartnerInput", "PartnerAdded"},
 	"GET /api/v1/exchange/partners":                     {"200", "", "PartnerList"},
 	"DELETE /api/v1/exchange/partners/{id}":             {"200", "", "PartnerRemoved"},
+	"GET /api/v1/statistics":                            {"200", "", "StatisticsTable"},
+	"GET /api/v1/statistics/datasets":                   {"200", "", "StatisticsDatasetList"},
+	"GET /api/v1/statistics/ledger":                     {"200", "", "StatisticsLedger"},
 }
 
 // Each operation takes the body its handler decodes and answers with the
@@ -530,6 +533,13 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"Partner", partnerJSON{}, false},
 		{"PartnerList", itemsJSON[partnerJSON]{}, false},
 		{"PartnerRemoved", partnerRemovedJSON{}, false},
+		{"StatisticsTable", nrm.StatTable{}, false},
+		{"StatisticsCell", nrm.StatCell{}, false},
+		{"StatisticsDataset", nrm.StatDataset{}, false},
+		{"StatisticsDatasetList", itemsJSON[nrm.StatDataset]{}, false},
+		{"StatisticsRelease", nrm.StatRelease{}, false},
+		{"StatisticsBudget", nrm.StatBudget{}, false},
+		{"StatisticsLedger", ledgerJSON{}, false},
 	}
 	for _, a := range answers {
 		s := schema(t, doc, a.schema)

@@ -39,6 +39,7 @@ type AuditSource interface {
 type Tx interface {
 	Time() time.Time
 	ExchangeStore
+	StatsStore
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)
