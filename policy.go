@@ -123,6 +123,12 @@ const (
 	ActReturnAssess       Action = "return.assess"       // submit a return risk assessment
 	ActReturnReview       Action = "return.review"       // approve or reject one (never its author)
 	ActReturnRecord       Action = "return.record"       // a return, and its follow-ups
+
+	// Statistics (CONTRACT.md, "Statistics"): cross-tabulations, the
+	// yearly report and the privacy ledger, which never carry a person;
+	// importing a statistical dataset (no case or person is created).
+	ActStatsRead   Action = "statistics.read"
+	ActStatsImport Action = "statistics.import"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -206,6 +212,10 @@ var rules = map[Action]rule{
 	ActReturnReview: {roles: []Role{RoleDecisionMaker, RoleCoordinator}, relations: involved, compartment: Support,
 		noLawEnforcementOrg: true},
 	ActReturnRecord: {roles: returnRoles, relations: involved, compartment: Support, noLawEnforcementOrg: true},
+
+	// Statistics are the analysts' and the co-ordinators'.
+	ActStatsRead:   {roles: []Role{RoleAnalyst, RoleCoordinator}},
+	ActStatsImport: {roles: []Role{RoleAnalyst, RoleCoordinator}},
 }
 
 // Actions lists every action the policy knows.

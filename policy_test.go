@@ -57,6 +57,9 @@ func expectedGrants() []grant {
 			grant{nrm.RoleCoordinator, nrm.ActExchangeRespond, rel, "", nrm.KindCoordinator},
 			grant{nrm.RoleCoordinator, nrm.ActCompensationReport, rel, "", ""},
 			grant{nrm.RoleAnalyst, nrm.ActCompensationReport, rel, "", ""})
+		for _, r := range []nrm.Role{nrm.RoleAnalyst, nrm.RoleCoordinator} {
+			g = append(g, grant{r, nrm.ActStatsRead, rel, "", ""}, grant{r, nrm.ActStatsImport, rel, "", ""})
+		}
 		for _, r := range caseRoles {
 			g = append(g, grant{r, nrm.ActDeadlines, rel, "", ""})
 		}

@@ -103,6 +103,9 @@ func (a *API) routes() []route {
 		{"GET /api/v1/exchange/incoming", a.listIncoming},
 		{"POST /api/v1/exchange/incoming/{id}/accept", a.acceptIncoming},
 		{"POST /api/v1/exchange/incoming/{id}/decline", a.declineIncoming},
+		{"GET /api/v1/statistics", a.statistics},
+		{"GET /api/v1/statistics/datasets", a.statDatasets},
+		{"GET /api/v1/statistics/ledger", a.statLedger},
 	}
 	// The tracks beside identification: justice and safe return.
 	return append(append(rs, a.justiceRoutes()...), a.returnRoutes()...)

@@ -303,6 +303,9 @@ var operationSchemas = map[string]struct{ status, body, answer string }{
 	"GET /api/v1/exchange/incoming":                     {"200", "", "IncomingList"},
 	"POST /api/v1/exchange/incoming/{id}/accept":        {"200", "AcceptIncomingInput", "IncomingAnswered"},
 	"POST /api/v1/exchange/incoming/{id}/decline":       {"200", "ResponseInput", "IncomingAnswered"},
+	"GET /api/v1/statistics":                            {"200", "", "StatisticsTable"},
+	"GET /api/v1/statistics/datasets":                   {"200", "", "StatisticsDatasetList"},
+	"GET /api/v1/statistics/ledger":                     {"200", "", "StatisticsLedger"},
 }
 
 // Each operation takes the body its handler decodes and answers with the
@@ -547,6 +550,13 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"Incoming", incomingJSON{}, false},
 		{"IncomingList", itemsJSON[incomingJSON]{}, false},
 		{"IncomingAnswered", incomingAnsweredJSON{}, false},
+		{"StatisticsTable", nrm.StatTable{}, false},
+		{"StatisticsCell", nrm.StatCell{}, false},
+		{"StatisticsDataset", nrm.StatDataset{}, false},
+		{"StatisticsDatasetList", itemsJSON[nrm.StatDataset]{}, false},
+		{"StatisticsRelease", nrm.StatRelease{}, false},
+		{"StatisticsBudget", nrm.StatBudget{}, false},
+		{"StatisticsLedger", ledgerJSON{}, false},
 	}
 	for _, a := range answers {
 		s := schema(t, doc, a.schema)

@@ -49,6 +49,12 @@ func (s *Service) CorrectPerson(ctx context.Context, caseID string, in nrm.Perso
 		if err := tx.UpdatePerson(ctx, pr); err != nil {
 			return err
 		}
+		// The date of birth is open only here: the statistics take its band.
+		if band := nrm.AgeBandAt(next, rec.Encounter.Date); band != "" {
+			if err := tx.SetStatAgeBand(ctx, caseID, band); err != nil {
+				return err
+			}
+		}
 		old, _ := json.Marshal(nrm.PatchOf(cur.Person, fields))
 		h := nrm.PersonHistoryRecord{ID: nrm.NewID(), PersonID: rec.Person.ID, CaseID: caseID, Fields: fields,
 			By: a.UserID, OrgID: a.OrgID, At: tx.Time()}

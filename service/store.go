@@ -41,6 +41,7 @@ type Tx interface {
 	ExchangeStore
 	// Justice and safe return (service/justice_store.go).
 	JusticeTx
+	StatsStore
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)

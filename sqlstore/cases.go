@@ -154,7 +154,7 @@ func (tx *Tx) InsertCase(ctx context.Context, c CaseRecord) error {
 		}
 		return nrm.Internal(err)
 	}
-	return nil
+	return tx.refreshCaseStats(ctx, c.ID, ageBandOf(c.Case))
 }
 
 var errDuplicateReference = nrm.ErrDuplicateReference
@@ -344,11 +344,14 @@ func (tx *Tx) UpdateCaseState(ctx context.Context, c nrm.Case) error {
 	if c.State != nrm.StateClosed {
 		ident = c.State
 	}
-	return updated(tx.exec(ctx, `UPDATE cases SET state = ?, closed_reason = ?, closed_on = ?, nrm_accepted_on = ?,
+	if err := updated(tx.exec(ctx, `UPDATE cases SET state = ?, closed_reason = ?, closed_on = ?, nrm_accepted_on = ?,
 		identification_state = ?, identification_outcome = ?,
 		updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
 		c.State, c.ClosedReason, c.ClosedOn.String(), c.NRMAcceptedOn.String(), ident, c.Outcome,
-		micros(tx.Now), c.ID, c.Version))
+		micros(tx.Now), c.ID, c.Version)); err != nil {
+		return err
+	}
+	return tx.refreshCaseStats(ctx, c.ID, "")
 }
 
 // CaseIDByReference finds a case by its human-readable reference.

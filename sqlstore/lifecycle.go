@@ -225,9 +225,12 @@ func (tx *Tx) RespondReferral(ctx context.Context, id string, version int64, sta
 // Decisions.
 
 func (tx *Tx) InsertDecision(ctx context.Context, d DecisionRecord) error {
-	return tx.execErr(ctx, `INSERT INTO decisions (id, case_id, kind, outcome, decided_on, reasons, decided_by, decided_org, created_at)
+	if err := tx.execErr(ctx, `INSERT INTO decisions (id, case_id, kind, outcome, decided_on, reasons, decided_by, decided_org, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.CaseID, d.Kind, d.Outcome, d.DecidedOn.String(), d.SealedReasons,
-		d.By, d.OrgID, micros(d.CreatedAt))
+		d.By, d.OrgID, micros(d.CreatedAt)); err != nil {
+		return err
+	}
+	return tx.refreshCaseStats(ctx, d.CaseID, "")
 }
 
 func (tx *Tx) Decisions(ctx context.Context, caseID string) ([]DecisionRecord, error) {
@@ -354,9 +357,12 @@ func (tx *Tx) Episodes(ctx context.Context, personID string) ([]nrm.EpisodeRef, 
 // Notifications.
 
 func (tx *Tx) InsertNotification(ctx context.Context, n nrm.Notification) error {
-	return tx.execErr(ctx, `INSERT INTO notifications (id, org_id, notified_on, sex, age_band, nationality, exploitation_type,
+	if err := tx.execErr(ctx, `INSERT INTO notifications (id, org_id, notified_on, sex, age_band, nationality, exploitation_type,
 		country, region, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ID, n.OrgID, n.NotifiedOn.String(), n.Sex,
-		n.AgeBand, n.Nationality, n.ExploitationType, n.Country, n.Region, micros(n.CreatedAt))
+		n.AgeBand, n.Nationality, n.ExploitationType, n.Country, n.Region, micros(n.CreatedAt)); err != nil {
+		return err
+	}
+	return tx.putNotificationStats(ctx, n)
 }
 
 // Notifications lists an organisation's anonymous notifications, newest first.

@@ -14,11 +14,14 @@ import (
 // UpdatePerson saves a corrected person if it is still at the version read
 // and not erased.
 func (tx *Tx) UpdatePerson(ctx context.Context, p PersonRecord) error {
-	return updated(tx.exec(ctx, `UPDATE persons SET given_name = ?, family_name = ?, aliases = ?, date_of_birth = ?,
+	if err := updated(tx.exec(ctx, `UPDATE persons SET given_name = ?, family_name = ?, aliases = ?, date_of_birth = ?,
 		contact = ?, age_uncertain = ?, safe_to_contact = ?, sex = ?, citizenship = ?, version = version + 1
 		WHERE id = ? AND version = ? AND erased_at = 0`,
 		p.GivenName, p.FamilyName, p.Aliases, p.DateOfBirth, p.Contact, p.AgeUncertain, p.SafeToContact, p.Sex,
-		strings.Join(p.Citizenship, ","), p.ID, p.Version))
+		strings.Join(p.Citizenship, ","), p.ID, p.Version)); err != nil {
+		return err
+	}
+	return tx.refreshPersonStats(ctx, p.ID)
 }
 
 // DeletePersonIndex removes every blind index value of a person, so that
@@ -33,8 +36,11 @@ func (tx *Tx) DeletePersonIndex(ctx context.Context, personID string) error {
 // SetCaseChild records whether a case is a child's, if the case is still
 // at the version read.
 func (tx *Tx) SetCaseChild(ctx context.Context, caseID string, child bool, version int64) error {
-	return updated(tx.exec(ctx, "UPDATE cases SET child = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-		child, micros(tx.Now), caseID, version))
+	if err := updated(tx.exec(ctx, "UPDATE cases SET child = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+		child, micros(tx.Now), caseID, version)); err != nil {
+		return err
+	}
+	return tx.refreshCaseStats(ctx, caseID, "")
 }
 
 // InsertPersonHistory keeps one correction of a person.

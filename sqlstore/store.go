@@ -447,6 +447,11 @@ func (s *Store) migrate(ctx context.Context) error {
 					return fmt.Errorf("migrate %s, statement %d: %w", name, i+1, err)
 				}
 			}
+			if data := dataMigrations[v]; data != nil {
+				if err := data(ctx, tx); err != nil {
+					return fmt.Errorf("migrate %s, data: %w", name, err)
+				}
+			}
 			if _, err := tx.exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 				v, name, micros(tx.Now)); err != nil {
 				return fmt.Errorf("migrate: %w", err)

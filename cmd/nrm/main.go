@@ -52,6 +52,9 @@ commands:
   exchange import FILE                  receive a packet carried offline (as the inbox does)
   partner add --identity FILE           trust a partner instance from its identity JSON
   partner remove --id ID                stop trusting a partner instance
+  stats import --layout ctdc-vp|ctdc-global FILE [--dataset NAME]   import a statistical dataset
+  stats --dataset NAME|cases --by COL[,COL...] [--split COL] [--privacy none|suppress|dp] [--k 10]
+        [--epsilon E] [--format json|csv|table]   one cross-tabulation, through disclosure control
 
 every command takes --data DIR (env NRM_DATA, default ./nrm-data) and --db URL (env NRM_DB)
 `
@@ -126,6 +129,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return cmdPartnerAdd(ctx, rest, stdout, stderr)
 	case "partner remove":
 		return cmdPartnerRemove(ctx, rest, stdout)
+	case "stats":
+		return cmdStats(ctx, rest, stdout)
 	}
 	return usagef("unknown command %q; try 'nrm help'", cmd)
 }

@@ -1,0 +1,481 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nrmproject/nrm"
+)
+
+// Statistics: the projection of the cases (dataset "cases"), imported
+// datasets, cross-tabulation by the database, and the privacy ledger.
+//
+// The projection is kept here, in the store, because every field it holds
+// comes from a column that only these methods write: the case's own columns
+// (InsertCase, UpdateCaseState, SetCaseChild), the person's sex and
+// citizenship (UpdatePerson; InsertPerson comes before its case), the
+// decisions (InsertDecision) and the anonymous notifications
+// (InsertNotification). Each of them calls refreshCaseStats (or writes the
+// notification's row) in its own transaction, so no service path (API,
+// pages, CLI, imports, the exchange) can change a case without its row.
+// The age band is the one exception: the date of birth is sealed, so the
+// band is taken when the plain date is in hand (a new case, a correction
+// through SetStatAgeBand) and kept otherwise. Erasure touches none of the
+// projected columns: an erased person stays an anonymous count.
+
+// refreshCaseStats recomputes the row of one case from what the store holds.
+func (tx *Tx) refreshCaseStats(ctx context.Context, caseID, ageBand string) error {
+	var f nrm.CaseStatFacts
+	var enc, citizenship, types, accepted, state, prev string
+	err := tx.queryRow(ctx, `SELECT c.encounter_date, p.sex, p.citizenship, c.encounter_country, c.exploitation_types,
+		o.kind, c.state, c.child, c.identification_outcome, c.closed_reason, c.nrm_accepted_on, c.previous_case
+		FROM cases c JOIN persons p ON p.id = c.person_id JOIN organisations o ON o.id = c.org_id WHERE c.id = ?`, caseID).
+		Scan(&enc, &f.Sex, &citizenship, &f.Country, &types, &f.OrgKind, &state, &f.Child, &f.IdentificationOut,
+			&f.ClosureReason, &accepted, &prev)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return nrm.Internal(err)
+	}
+	f.EncounterDate, _ = nrm.ParseDate("", enc)
+	f.AcceptedOn, _ = nrm.ParseDate("", accepted)
+	f.Citizenship, f.ExploitationTypes, f.State = splitList(citizenship), splitList(types), nrm.State(state)
+	rows, err := tx.query(ctx, "SELECT kind, outcome, decided_on FROM decisions WHERE case_id = ? ORDER BY created_at", caseID)
+	if err != nil {
+		return nrm.Internal(err)
+	}
+	for rows.Next() {
+		var kind, outcome, on string
+		if err := rows.Scan(&kind, &outcome, &on); err != nil {
+			rows.Close()
+			return nrm.Internal(err)
+		}
+		d, _ := nrm.ParseDate("", on)
+		switch kind {
+		case nrm.ReasonableGrounds:
+			f.RGOutcome = outcome
+			if f.RGOn.IsZero() {
+				f.RGOn = d
+			}
+		case nrm.ConclusiveGrounds:
+			f.CGOutcome = outcome
+			if f.CGOn.IsZero() {
+				f.CGOn = d
+			}
+		}
+	}
+	rows.Close()
+	if err := rowsErr(rows); err != nil {
+		return err
+	}
+	f.AgeBand = ageBand
+	if f.AgeBand == "" {
+		// Kept from before; a re-opened episode takes its earlier one's.
+		var kept sql.NullString
+		err := tx.queryRow(ctx, "SELECT age_band FROM stat_cases WHERE id = ? OR id = ? ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1",
+			caseID, prev, caseID).Scan(&kept)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nrm.Internal(err)
+		}
+		f.AgeBand = kept.String
+	}
+	return tx.putStatRow(ctx, caseID, nrm.StatRowOf(f))
+}
+
+var statUpsert = func() string {
+	cols := strings.Join(nrm.CaseStatColumns, ", ")
+	var set []string
+	for _, c := range nrm.CaseStatColumns {
+		set = append(set, c+" = excluded."+c)
+	}
+	return "INSERT INTO stat_cases (id, " + cols + ") VALUES (?" + strings.Repeat(", ?", len(nrm.CaseStatColumns)) +
+		") ON CONFLICT (id) DO UPDATE SET " + strings.Join(set, ", ")
+}()
+
+// multiValued are the columns of "cases" that may hold several values.
+var multiValued = []string{"citizenship", "exploitation_type"}
+
+func (tx *Tx) putStatRow(ctx context.Context, id string, r nrm.StatRow) error {
+	args := []any{id}
+	for _, c := range nrm.CaseStatColumns {
+		args = append(args, nullable(r[c]))
+	}
+	if _, err := tx.exec(ctx, statUpsert, args...); err != nil {
+		return nrm.Internal(err)
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM stat_values WHERE dataset = ? AND row_key = ?", nrm.CasesDataset, id); err != nil {
+		return nrm.Internal(err)
+	}
+	for _, c := range multiValued {
+		if !strings.Contains(r[c], ";") {
+			continue
+		}
+		for _, v := range nrm.SplitValues(r[c]) {
+			if _, err := tx.exec(ctx, "INSERT INTO stat_values (dataset, row_key, col, value) VALUES (?, ?, ?, ?)",
+				nrm.CasesDataset, id, c, v); err != nil {
+				return nrm.Internal(err)
+			}
+		}
+	}
+	return nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// refreshPersonStats recomputes the rows of every case of a person.
+func (tx *Tx) refreshPersonStats(ctx context.Context, personID string) error {
+	ids, err := collect(tx, ctx, func(r scanner) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	}, "SELECT id FROM cases WHERE person_id = ?", personID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := tx.refreshCaseStats(ctx, id, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetStatAgeBand records the age band of a case at its encounter, taken by
+// the service where the date of birth is open (a correction).
+func (tx *Tx) SetStatAgeBand(ctx context.Context, caseID, band string) error {
+	return tx.refreshCaseStats(ctx, caseID, band)
+}
+
+// ageBandOf is the band of a new case's person at the encounter, when the
+// plain date of birth came with it ("" to keep or inherit one).
+func ageBandOf(c nrm.Case) string { return nrm.AgeBandAt(c.Person, c.Encounter.Date) }
+
+func (tx *Tx) putNotificationStats(ctx context.Context, n nrm.Notification) error {
+	var kind string
+	if err := tx.queryRow(ctx, "SELECT kind FROM organisations WHERE id = ?", n.OrgID).Scan(&kind); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nrm.Internal(err)
+	}
+	return tx.putStatRow(ctx, n.ID, nrm.NotificationStatRow(n, kind))
+}
+
+// backfillStats fills the projection for what was there before migration
+// 0011: the cases (age band unknown where only the sealed date knows it)
+// and the notifications.
+func backfillStats(ctx context.Context, tx *Tx) error {
+	ids, err := tx.CaseIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := tx.refreshCaseStats(ctx, id, ""); err != nil {
+			return err
+		}
+	}
+	notes, err := collect(tx, ctx, func(r scanner) (nrm.Notification, error) {
+		var n nrm.Notification
+		var on string
+		err := r.Scan(&n.ID, &n.OrgID, &on, &n.Sex, &n.AgeBand, &n.Nationality, &n.ExploitationType, &n.Country)
+		n.NotifiedOn, _ = nrm.ParseDate("", on)
+		return n, err
+	}, "SELECT id, org_id, notified_on, sex, age_band, nationality, exploitation_type, country FROM notifications")
+	if err != nil {
+		return err
+	}
+	for _, n := range notes {
+		if err := tx.putNotificationStats(ctx, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dataMigrations run in Go right after the SQL migration of their version.
+var dataMigrations = map[int]func(context.Context, *Tx) error{11: backfillStats}
+
+// Datasets.
+
+var datasetName = func(s string) bool {
+	if s == "" || len(s) > 64 || s == nrm.CasesDataset {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidDatasetName reports whether an imported dataset may take a name.
+func ValidDatasetName(s string) bool { return datasetName(s) }
+
+// StatDatasets lists every dataset, "cases" first.
+func (tx *Tx) StatDatasets(ctx context.Context) ([]nrm.StatDataset, error) {
+	cases, err := tx.StatDataset(ctx, nrm.CasesDataset)
+	if err != nil {
+		return nil, err
+	}
+	out, err := collect(tx, ctx, func(r scanner) (nrm.StatDataset, error) {
+		var d nrm.StatDataset
+		err := r.Scan(&d.Name, &d.Layout, &d.Rows)
+		if l := nrm.Layouts[d.Layout]; l != nil {
+			d.Columns = l.Columns
+		}
+		return d, err
+	}, "SELECT name, layout, row_count FROM stat_datasets ORDER BY name")
+	return append([]nrm.StatDataset{cases}, out...), err
+}
+
+// StatDataset describes one dataset, or is not found.
+func (tx *Tx) StatDataset(ctx context.Context, name string) (nrm.StatDataset, error) {
+	if name == nrm.CasesDataset {
+		d := nrm.StatDataset{Name: name, Layout: "nrm-cases", Columns: nrm.CaseStatColumns}
+		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM stat_cases").Scan(&d.Rows); err != nil {
+			return d, nrm.Internal(err)
+		}
+		return d, nil
+	}
+	d := nrm.StatDataset{Name: name}
+	err := tx.queryRow(ctx, "SELECT layout, row_count FROM stat_datasets WHERE name = ?", name).Scan(&d.Layout, &d.Rows)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, nrm.NotFound("dataset")
+	}
+	if err != nil {
+		return d, nrm.Internal(err)
+	}
+	if l := nrm.Layouts[d.Layout]; l != nil {
+		d.Columns = l.Columns
+	}
+	return d, nil
+}
+
+// ImportStats replaces a dataset with the rows read (read calls add for
+// each), in batches inside this one transaction: a failure leaves nothing.
+func (tx *Tx) ImportStats(ctx context.Context, name string, l *nrm.Layout, read func(add func([]*string) error) (int, error)) (int, error) {
+	if !datasetName(name) {
+		return 0, nrm.Invalid("dataset", "letters, digits, '.', '-' and '_', at most 64, and not %q", nrm.CasesDataset)
+	}
+	for _, q := range []string{"DELETE FROM stat_rows WHERE dataset = ?", "DELETE FROM stat_values WHERE dataset = ?",
+		"DELETE FROM stat_datasets WHERE name = ?"} {
+		if _, err := tx.exec(ctx, q, name); err != nil {
+			return 0, nrm.Internal(err)
+		}
+	}
+	ncol := len(l.Columns)
+	cols := make([]string, ncol)
+	for i := range cols {
+		cols[i] = fmt.Sprintf("c%02d", i+1)
+	}
+	head := "INSERT INTO stat_rows (dataset, row_key, " + strings.Join(cols, ", ") + ") VALUES "
+	one := "(?" + strings.Repeat(", ?", ncol+1) + ")"
+	batch := 30000 / (ncol + 2)
+	var args, vargs []any
+	rows, vrows := 0, 0
+	flush := func() error {
+		if rows > 0 {
+			q := head + one + strings.Repeat(", "+one, rows-1)
+			if _, err := tx.exec(ctx, q, args...); err != nil {
+				return nrm.Internal(err)
+			}
+		}
+		if vrows > 0 {
+			q := "INSERT INTO stat_values (dataset, row_key, col, value) VALUES (?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?)", vrows-1)
+			if _, err := tx.exec(ctx, q, vargs...); err != nil {
+				return nrm.Internal(err)
+			}
+		}
+		args, vargs, rows, vrows = args[:0], vargs[:0], 0, 0
+		return nil
+	}
+	n := 0
+	count, err := read(func(vals []*string) error {
+		key := strconv.Itoa(n)
+		n++
+		args = append(args, name, key)
+		for i, v := range vals {
+			if v == nil {
+				args = append(args, nil)
+				continue
+			}
+			args = append(args, *v)
+			if strings.Contains(*v, ";") {
+				for _, x := range nrm.SplitValues(*v) {
+					vargs = append(vargs, name, key, cols[i], x)
+					vrows++
+				}
+			}
+		}
+		rows++
+		if rows >= batch || vrows >= 7000 {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	if err := flush(); err != nil {
+		return 0, err
+	}
+	if _, err := tx.exec(ctx, "INSERT INTO stat_datasets (name, layout, row_count, imported_at) VALUES (?, ?, ?, ?)",
+		name, l.Name, count, micros(tx.Now)); err != nil {
+		return 0, nrm.Internal(err)
+	}
+	return count, nil
+}
+
+// CrossTab counts a dataset's rows by columns, in the database. With split,
+// a row counts once under each value of that (multi-valued) column, blanks
+// left out. The column names were checked against the dataset.
+func (tx *Tx) CrossTab(ctx context.Context, d nrm.StatDataset, by []string, split string) ([]nrm.RawCell, error) {
+	table, key, where := "stat_cases", "id", "1 = 1"
+	var wargs []any
+	phys := func(c string) string { return c }
+	if d.Name != nrm.CasesDataset {
+		table, key, where, wargs = "stat_rows", "row_key", "r.dataset = ?", []any{d.Name}
+		phys = func(c string) string { return fmt.Sprintf("c%02d", slices.Index(d.Columns, c)+1) }
+	}
+	for _, c := range by {
+		if !d.Has(c) {
+			return nil, nrm.Invalid("by", "unknown column %q", c)
+		}
+	}
+	var sel, group []string
+	for i, c := range by {
+		sel = append(sel, "r."+phys(c)+fmt.Sprintf(" AS a%d", i))
+		group = append(group, fmt.Sprintf("a%d", i))
+	}
+	var q string
+	var args []any
+	if split == "" {
+		q = "SELECT " + strings.Join(sel, ", ") + ", COUNT(*) FROM " + table + " r WHERE " + where + " GROUP BY " + strings.Join(group, ", ")
+		args = wargs
+	} else {
+		s := phys(split)
+		sel2 := slices.Clone(sel)
+		for i, c := range by {
+			if c == split {
+				sel2[i] = fmt.Sprintf("v.value AS a%d", i)
+			}
+		}
+		q = "SELECT " + strings.Join(group, ", ") + ", COUNT(*) FROM (SELECT " + strings.Join(sel, ", ") + " FROM " + table + " r WHERE " +
+			where + " AND r." + s + " IS NOT NULL AND r." + s + " NOT LIKE '%;%' UNION ALL SELECT " + strings.Join(sel2, ", ") +
+			" FROM " + table + " r JOIN stat_values v ON v.dataset = ? AND v.col = ? AND v.row_key = r." + key + " WHERE " + where +
+			") x GROUP BY " + strings.Join(group, ", ")
+		args = append(append(slices.Clone(wargs), d.Name, s), wargs...)
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, nrm.Internal(err)
+	}
+	defer rows.Close()
+	var out []nrm.RawCell
+	for rows.Next() {
+		vals := make([]sql.NullString, len(by))
+		dest := make([]any, 0, len(by)+1)
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		var c nrm.RawCell
+		dest = append(dest, &c.Count)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nrm.Internal(err)
+		}
+		for _, v := range vals {
+			if v.Valid {
+				c.Values = append(c.Values, &v.String)
+			} else {
+				c.Values = append(c.Values, nil)
+			}
+		}
+		out = append(out, c)
+	}
+	return out, rowsErr(rows)
+}
+
+// The ledger of differentially private releases.
+
+// SpendBudget records a release that spends epsilon of a dataset's budget,
+// or refuses it (409) when the budget would be overspent. The budget row is
+// updated at the version read, so two processes cannot both spend the last
+// of it.
+func (tx *Tx) SpendBudget(ctx context.Context, dataset, by string, epsilon, budget *big.Rat) error {
+	spent := new(big.Rat)
+	var raw string
+	var version int64
+	err := tx.queryRow(ctx, "SELECT spent, version FROM stat_budgets WHERE dataset = ?", dataset).Scan(&raw, &version)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return nrm.Internal(err)
+	default:
+		if _, ok := spent.SetString(raw); !ok {
+			return nrm.Internal(fmt.Errorf("stat_budgets.spent of %s is not a number", dataset))
+		}
+	}
+	next := new(big.Rat).Add(spent, epsilon)
+	if next.Cmp(budget) > 0 {
+		left := new(big.Rat).Sub(budget, spent)
+		return &nrm.Error{Code: nrm.CodeConflict, Field: "epsilon", Message: fmt.Sprintf(
+			"the privacy budget of dataset %s would be overspent: %s of %s spent, %s left",
+			dataset, nrm.RatString(spent), nrm.RatString(budget), nrm.RatString(left))}
+	}
+	if version == 0 {
+		if _, err := tx.exec(ctx, "INSERT INTO stat_budgets (dataset, spent, version) VALUES (?, ?, 1)", dataset, next.RatString()); err != nil {
+			if isUniqueViolation(err) {
+				return nrm.Conflict("another release of dataset %s was recorded at the same time; try again", dataset)
+			}
+			return nrm.Internal(err)
+		}
+	} else if err := updated(tx.exec(ctx, "UPDATE stat_budgets SET spent = ?, version = version + 1 WHERE dataset = ? AND version = ?",
+		next.RatString(), dataset, version)); err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, "INSERT INTO stat_releases (id, dataset, by_columns, epsilon, released_at) VALUES (?, ?, ?, ?, ?)",
+		nrm.NewID(), dataset, by, epsilon.RatString(), micros(tx.Now))
+	if err != nil {
+		return nrm.Internal(err)
+	}
+	return nil
+}
+
+// StatLedger lists the releases, newest first, and what each dataset spent.
+func (tx *Tx) StatLedger(ctx context.Context) ([]nrm.StatRelease, map[string]*big.Rat, error) {
+	rels, err := collect(tx, ctx, func(r scanner) (nrm.StatRelease, error) {
+		var x nrm.StatRelease
+		var at int64
+		err := r.Scan(&x.Dataset, &x.By, &x.Epsilon, &at)
+		if e, ok := new(big.Rat).SetString(x.Epsilon); ok {
+			x.Epsilon = nrm.RatString(e)
+		}
+		x.ReleasedOn = fromMicros(at).Format(time.DateOnly)
+		return x, err
+	}, "SELECT dataset, by_columns, epsilon, released_at FROM stat_releases ORDER BY released_at DESC, id")
+	if err != nil {
+		return nil, nil, err
+	}
+	spent := map[string]*big.Rat{}
+	type row struct{ d, s string }
+	bs, err := collect(tx, ctx, func(r scanner) (row, error) {
+		var x row
+		return x, r.Scan(&x.d, &x.s)
+	}, "SELECT dataset, spent FROM stat_budgets ORDER BY dataset")
+	for _, b := range bs {
+		if v, ok := new(big.Rat).SetString(b.s); ok {
+			spent[b.d] = v
+		}
+	}
+	return rels, spent, err
+}
