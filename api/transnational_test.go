@@ -233,7 +233,12 @@ func TestTransnationalReferral(t *testing.T) {
 			ref := must(t, gb.Do(t, "POST", "/api/v1/cases/"+c+"/transnational-referrals", gb.Worker,
 				map[string]any{"partner_id": gb.Partner, "consent_id": k, "reason": "return"}), 201, "refer")
 			items := must(t, md.Do(t, "GET", "/api/v1/exchange/incoming", md.Coordin, nil), 200, "incoming")["items"].([]any)
-			id := items[0].(map[string]any)["id"].(string)
+			id := ""
+			for _, it := range items { // the one still pending: the list's order is not this test's to assume
+				if m := it.(map[string]any); m["status"] == "pending" {
+					id = m["id"].(string)
+				}
+			}
 			if r := md.Do(t, "POST", "/api/v1/exchange/incoming/"+id+"/decline", md.Coordin, map[string]any{"reason": ""}); r.Status != http.StatusUnprocessableEntity {
 				t.Errorf("a decline without a reason: %d", r.Status)
 			}
