@@ -132,13 +132,13 @@ func ParseEpsilon(s string) (*big.Rat, error) {
 
 // Check holds a query to the columns of its dataset.
 func (q StatQuery) Check(d StatDataset) error {
+	if q.Split != "" && !d.Has(q.Split) {
+		return Invalid("split", "unknown column %q of dataset %s", q.Split, d.Name)
+	}
 	for _, c := range q.By {
 		if !d.Has(c) {
 			return Invalid("by", "unknown column %q of dataset %s", c, d.Name)
 		}
-	}
-	if q.Split != "" && !d.Has(q.Split) {
-		return Invalid("split", "unknown column %q of dataset %s", q.Split, d.Name)
 	}
 	return nil
 }

@@ -25,7 +25,14 @@ import (
 
 // suppress decides which cells to hide and whether the total must be
 // hidden too (when it is under k, or when it would still reveal a cell).
-func suppress(cells []nrm.RawCell, k int) (hidden []bool, hideTotal bool) {
+// A hidden cell of at least k that the margins pin down anyway (it is alone
+// in a margin another query publishes) is published: hiding it would hide
+// nothing. Every cell left hidden is one no attacker can recompute.
+//
+// Where even hiding every cell leaves a small one pinned down by margins
+// other tables publish, ok is false and the release is refused rather
+// than published.
+func suppress(cells []nrm.RawCell, k int) (hidden []bool, hideTotal, ok bool) {
 	hidden = make([]bool, len(cells))
 	var total int64
 	for i, c := range cells {
@@ -33,53 +40,69 @@ func suppress(cells []nrm.RawCell, k int) (hidden []bool, hideTotal bool) {
 		total += c.Count
 	}
 	if len(cells) == 0 {
-		return hidden, false
+		return hidden, false, true
 	}
-	eqs := margins(cells, k, total >= int64(k))
-	for range len(cells) + 1 {
-		j := recoverable(eqs, hidden)
+	hideTotal = total < int64(k)
+	eqs := margins(cells, k, !hideTotal)
+	// Hiding more never pins a cell that was free, so each round either
+	// frees a small cell or hides one more: at most one round per cell.
+	for range len(cells) + 2 {
+		j := -1
+		for _, i := range recoverable(eqs, hidden) {
+			if cells[i].Count < int64(k) {
+				j = i
+				break
+			}
+		}
 		if j < 0 {
-			return hidden, total < int64(k)
+			// Cells of at least k that the margins pin down anyway are
+			// published: hiding them hides nothing, and publishing a
+			// value already implied frees no other.
+			for _, i := range recoverable(eqs, hidden) {
+				hidden[i] = false
+			}
+			return hidden, hideTotal, true
 		}
 		next := -1
+		smaller := func(i int) bool { return !hidden[i] && (next < 0 || cells[i].Count < cells[next].Count) }
 		for _, e := range eqs {
-			if !slices.Contains(e, j) {
-				continue
-			}
-			for _, i := range e {
-				if !hidden[i] && (next < 0 || cells[i].Count < cells[next].Count) {
-					next = i
+			if slices.Contains(e, j) {
+				for _, i := range e {
+					if smaller(i) {
+						next = i
+					}
 				}
 			}
 		}
 		if next < 0 {
 			for i := range cells {
-				if !hidden[i] && (next < 0 || cells[i].Count < cells[next].Count) {
+				if smaller(i) {
 					next = i
 				}
 			}
 		}
-		if next < 0 {
+		if next >= 0 {
+			hidden[next] = true
+			continue
+		}
+		if hideTotal {
 			break
 		}
-		hidden[next] = true
+		// Everything is hidden and the total still pins a small cell.
+		hideTotal = true
+		eqs = margins(cells, k, false)
 	}
-	// Everything is hidden and the known margins still pin a cell: the
-	// total goes too, and only margins of fewer columns remain.
-	for i := range hidden {
-		hidden[i] = true
-	}
-	return hidden, true
+	return hidden, true, false
 }
 
-// margins are the known equations: for every proper subset of the
-// columns, the cells of each group whose sum is at least k (the empty
-// subset is the total, known when published).
+// margins are the known equations: the table's marginal totals (over all
+// columns but one: the row and column totals of a two-way table) that are
+// at least k, and the total when published.
 func margins(cells []nrm.RawCell, k int, totalKnown bool) [][]int {
 	dims := len(cells[0].Values)
 	var eqs [][]int
 	for mask := 0; mask < 1<<dims-1; mask++ {
-		if mask == 0 && !totalKnown {
+		if mask == 0 && !totalKnown || mask != 0 && bits.OnesCount(uint(mask)) != dims-1 {
 			continue
 		}
 		groups := map[string][]int{}
@@ -132,8 +155,8 @@ func powmod(a, e uint64) uint64 {
 	return r
 }
 
-// recoverable returns a hidden cell that the equations determine, or -1.
-func recoverable(eqs [][]int, hidden []bool) int {
+// recoverable returns the hidden cells that the equations determine.
+func recoverable(eqs [][]int, hidden []bool) []int {
 	var unknown []int
 	col := map[int]int{}
 	for i, h := range hidden {
@@ -143,7 +166,7 @@ func recoverable(eqs [][]int, hidden []bool) int {
 		}
 	}
 	if len(unknown) == 0 {
-		return -1
+		return nil
 	}
 	var m [][]uint64
 	for _, e := range eqs {
@@ -190,6 +213,7 @@ func recoverable(eqs [][]int, hidden []bool) int {
 		r++
 	}
 	// A cell is determined when some reduced row is its unit vector.
+	var out []int
 	for i := 0; i < r; i++ {
 		nz, at := 0, -1
 		for j, v := range m[i] {
@@ -199,8 +223,8 @@ func recoverable(eqs [][]int, hidden []bool) int {
 			}
 		}
 		if nz == 1 {
-			return unknown[at]
+			out = append(out, unknown[at])
 		}
 	}
-	return -1
+	return out
 }

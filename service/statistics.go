@@ -99,7 +99,10 @@ func release(q nrm.StatQuery, raw []nrm.RawCell) (nrm.StatTable, error) {
 		t.Total = &total
 	case nrm.PrivacySuppress:
 		t.K = q.K
-		hidden, hideTotal := suppress(raw, q.K)
+		hidden, hideTotal, ok := suppress(raw, q.K)
+		if !ok {
+			return t, nrm.Invalid("by", "a small cell of this table could be recomputed from margins other tables publish, whatever is suppressed: ask for fewer columns, or privacy dp")
+		}
 		for i, c := range raw {
 			total += c.Count
 			if hidden[i] {
