@@ -1,7 +1,6 @@
 package api
 
 import (
-	"reflect"
 	"slices"
 	"testing"
 
@@ -47,14 +46,7 @@ func TestOpenAPIJusticeSchemasMatchStructs(t *testing.T) {
 		{"BestInterests", bestInterestsJSON{}}, {"ReturnAssessment", assessmentJSON{}}, {"FollowUp", followUpJSON{}},
 		{"Return", returnJSON{}}, {"ReturnTrack", returnTrackJSON{}},
 	} {
-		props, required := schemaFields(schema(t, doc, a.schema))
-		all, always := jsonFields(reflect.TypeOf(a.typ))
-		if !slices.Equal(props, all) {
-			t.Errorf("%s: properties %v, but %T sends %v", a.schema, props, a.typ, all)
-		}
-		if !slices.Equal(required, always) {
-			t.Errorf("%s: required %v, but %T always sends %v", a.schema, required, a.typ, always)
-		}
+		checkAnswerSchema(t, doc, a.schema, a.typ)
 	}
 	for _, in := range []struct {
 		schema string
@@ -67,18 +59,7 @@ func TestOpenAPIJusticeSchemasMatchStructs(t *testing.T) {
 		{"BestInterestsInput", nrm.BestInterestsInput{}}, {"AssessmentInput", nrm.AssessmentInput{}},
 		{"ReviewInput", nrm.ReviewInput{}}, {"ReturnInput", nrm.ReturnInput{}}, {"FollowUpInput", nrm.FollowUpInput{}},
 	} {
-		s := schema(t, doc, in.schema)
-		props, required := schemaFields(s)
-		all, _ := jsonFields(reflect.TypeOf(in.typ))
-		if !slices.Equal(props, all) {
-			t.Errorf("%s: properties %v, but %T takes %v", in.schema, props, in.typ, all)
-		}
-		if !subset(required, props) {
-			t.Errorf("%s: requires %v, not all of them properties", in.schema, required)
-		}
-		if s["additionalProperties"] != false {
-			t.Errorf("%s: additionalProperties must be false", in.schema)
-		}
+		checkInputSchema(t, doc, in.schema, in.typ)
 	}
 	for _, tc := range []struct {
 		schema string

@@ -692,3 +692,35 @@ func TestOpenAPIValueLists(t *testing.T) {
 		}
 	}
 }
+
+// checkAnswerSchema holds an answer's schema to the struct sent: the same
+// properties, and required exactly what is always sent.
+func checkAnswerSchema(t *testing.T, doc map[string]any, name string, typ any) {
+	t.Helper()
+	props, required := schemaFields(schema(t, doc, name))
+	all, always := jsonFields(reflect.TypeOf(typ))
+	if !slices.Equal(props, all) {
+		t.Errorf("%s: properties %v, but %T sends %v", name, props, typ, all)
+	}
+	if !slices.Equal(required, always) {
+		t.Errorf("%s: required %v, but %T always sends %v", name, required, typ, always)
+	}
+}
+
+// checkInputSchema holds a request body's schema to the struct decoded:
+// the same properties, and no others allowed (unknown fields are a 400).
+func checkInputSchema(t *testing.T, doc map[string]any, name string, typ any) {
+	t.Helper()
+	s := schema(t, doc, name)
+	props, required := schemaFields(s)
+	all, _ := jsonFields(reflect.TypeOf(typ))
+	if !slices.Equal(props, all) {
+		t.Errorf("%s: properties %v, but %T takes %v", name, props, typ, all)
+	}
+	if !subset(required, props) {
+		t.Errorf("%s: requires %v, not all of them properties", name, required)
+	}
+	if s["additionalProperties"] != false {
+		t.Errorf("%s: additionalProperties must be false", name)
+	}
+}

@@ -43,12 +43,7 @@ const (
 )
 
 func TestBrowser(t *testing.T) {
-	if _, err := exec.LookPath(chromiumPath); err != nil {
-		t.Skipf("Chromium is not installed at %s (Debian: apt-get install chromium); the browser test needs it: %v", chromiumPath, err)
-	}
-	if testing.Short() {
-		t.Skip("the browser test starts Chromium; skipped with -short")
-	}
+	needChromium(t)
 	storetest.ForEachEngine(t, func(t *testing.T, engine sqlstore.Engine) {
 		started := time.Now()
 		defer func() { t.Logf("%s: the browser test took %s", engine, time.Since(started).Round(time.Millisecond)) }()
@@ -433,4 +428,16 @@ func (b *chromium) screenshot(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	t.Logf("saved %s", path)
+}
+
+// needChromium skips a browser test, saying why, where Chromium is missing
+// or with -short.
+func needChromium(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath(chromiumPath); err != nil {
+		t.Skipf("Chromium is not installed at %s (Debian: apt-get install chromium); the browser test needs it: %v", chromiumPath, err)
+	}
+	if testing.Short() {
+		t.Skip("the browser test starts Chromium; skipped with -short")
+	}
 }

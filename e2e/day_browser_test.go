@@ -8,7 +8,6 @@ package e2e
 
 import (
 	"net/url"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -20,12 +19,7 @@ import (
 )
 
 func TestDayBrowser(t *testing.T) {
-	if _, err := exec.LookPath(chromiumPath); err != nil {
-		t.Skipf("Chromium is not installed at %s (Debian: apt-get install chromium); the browser test needs it: %v", chromiumPath, err)
-	}
-	if testing.Short() {
-		t.Skip("the browser test starts Chromium; skipped with -short")
-	}
+	needChromium(t)
 	storetest.ForEachEngine(t, func(t *testing.T, engine sqlstore.Engine) {
 		a := testapp.New(t, engine)
 		ngo, ca := a.MustOrg(t, nrm.KindNGO), a.MustOrg(t, nrm.KindCompetentAuthority)

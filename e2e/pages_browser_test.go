@@ -6,7 +6,6 @@ package e2e
 // confirmation after a case-page form standing where the page jumps to.
 
 import (
-	"os/exec"
 	"testing"
 	"time"
 
@@ -18,17 +17,6 @@ import (
 	"github.com/nrmproject/nrm/sqlstore"
 	"github.com/nrmproject/nrm/sqlstore/storetest"
 )
-
-// needChromium skips a browser test, saying why, where Chromium is missing.
-func needChromium(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath(chromiumPath); err != nil {
-		t.Skipf("Chromium is not installed at %s (Debian: apt-get install chromium); the browser test needs it: %v", chromiumPath, err)
-	}
-	if testing.Short() {
-		t.Skip("the browser test starts Chromium; skipped with -short")
-	}
-}
 
 // workedCase is a case a few days into its life, for the pages to show.
 type workedCase struct {
