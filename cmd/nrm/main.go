@@ -49,6 +49,7 @@ commands:
   demo-code --email E                   the current sign-in code of a demo user
   exchange identity                     this instance's identity JSON for partners (and its fingerprint)
   exchange export --referral ID --out FILE  a referral's sealed packet, to carry offline
+  exchange export --partner ID --out FILE   every packet queued for a partner, as one bundle
   exchange import FILE                  receive a packet carried offline (as the inbox does)
   partner add --identity FILE           trust a partner instance from its identity JSON
   partner remove --id ID                stop trusting a partner instance
