@@ -294,6 +294,15 @@ func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return withApp(ctx, c, func(a *app) error {
+		n, err := a.svc.ReindexNames(systemCtx(ctx), func(done int) {
+			fmt.Fprintf(stdout, "re-indexing names for a newer normalisation: %d people\n", done)
+		})
+		if err != nil {
+			return fmt.Errorf("re-indexing names: %w", err)
+		}
+		if n > 0 {
+			fmt.Fprintf(stdout, "names of %d people re-indexed\n", n)
+		}
 		fmt.Fprintln(stdout, "schema up to date")
 		return nil
 	})
