@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/nrmproject/nrm"
-	"github.com/nrmproject/nrm/internal/wire"
 	"github.com/nrmproject/nrm/framework"
+	"github.com/nrmproject/nrm/internal/wire"
 	"github.com/nrmproject/nrm/jurisdiction"
 	"github.com/nrmproject/nrm/keyring"
 	"github.com/nrmproject/nrm/screening"
