@@ -67,8 +67,15 @@ func TestAssessmentBrowser(t *testing.T) {
 		step("analyst_scores_a_benchmark_through_its_form", func(t *testing.T) {
 			b.open(t, "/assessments/"+draft.ID)
 			b.wantText(t, "#area-protection-assistance", "recovery and reflection period", "not scored")
-			b.click(t, `#b-pa-4 a[href$="/benchmarks/pa-4"]`)
+			b.eval(t, `document.querySelectorAll('details').forEach(d => d.open = true), ''`)
+			b.axeCheck(t, "assessment page")
+			// The benchmark's link leads to its form (opened as the link says: a click does not wait for the page).
+			if n := b.count(t, `#b-pa-4 a[href="/assessments/`+draft.ID+`/benchmarks/pa-4"]`); n != 1 {
+				t.Fatalf("%d links to the form of pa-4", n)
+			}
+			b.open(t, "/assessments/"+draft.ID+"/benchmarks/pa-4")
 			b.wantText(t, "main", "CETS 197 Art. 13(1)", "How long is the period in law and in practice")
+			b.axeCheck(t, "score form")
 			b.click(t, byID("score-2"))
 			b.typeInto(t, "evidence", "30 days in law; given to two of nine presumed victims in the first half of 2026.")
 			b.typeInto(t, "sources", "Interview with the national co-ordinator")

@@ -85,7 +85,7 @@ func TestAssessmentPages(t *testing.T) {
 			p := team.get(t, "/due")
 			wantStatus(t, p, http.StatusOK)
 			wantContains(t, p, "Recommendations of your team&#39;s assessments", "Grant the recovery period to every presumed victim.", "2027-06-30", "MD · pa-4")
-			wantContains(t, team.get(t, "/"), `href="/due"`, `href="/assessments"`)
+			wantContains(t, team.get(t, "/"), `href="/due"`, `href="/assessments"`, "Your team&#39;s country assessments", "open and not yet due")
 			csv := team.get(t, "/due.csv")
 			wantContains(t, csv, "recommendations,2027-06-30,")
 			p = reader.get(t, "/due")
