@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -115,10 +116,32 @@ func TestCountryAssessmentsContract(t *testing.T) {
 					wantError(t, a.Do(t, "POST", "/api/v1/assessments", tc.token, tc.body), tc.status, tc.field)
 				})
 			}
-			// Nothing was written: the co-ordinator's team still has one assessment.
-			r := a.Do(t, "GET", "/api/v1/assessments", analyst, nil)
+			// Nothing was written: the co-ordinator's team still has one assessment of MD.
+			r := a.Do(t, "GET", "/api/v1/assessments?country=MD", analyst, nil)
 			if n := len(r.JSON(t)["items"].([]any)); n != 1 {
 				t.Fatalf("%d assessments after the refusals: %s", n, r.Body)
+			}
+		})
+
+		t.Run("one_assessment_a_period_also_when_asked_at_once", func(t *testing.T) {
+			const n = 6
+			codes := make(chan int, n)
+			var wg sync.WaitGroup
+			for range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					codes <- a.Do(t, "POST", "/api/v1/assessments", analyst, assessmentBody("UA", "2024-01-01", "2024-12-31")).Status
+				}()
+			}
+			wg.Wait()
+			close(codes)
+			got := map[int]int{}
+			for c := range codes {
+				got[c]++
+			}
+			if got[201] != 1 || got[409] != n-1 {
+				t.Fatalf("answers %v, want one 201 and %d 409", got, n-1)
 			}
 		})
 
