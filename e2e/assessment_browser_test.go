@@ -82,6 +82,7 @@ func TestAssessmentBrowser(t *testing.T) {
 			b.submit(t, `form[action$="/benchmarks/pa-4"] button[type="submit"]`)
 			b.wantText(t, "main", "The score was saved.")
 			b.wantText(t, "#b-pa-4", "2", "Partly in place", "Change the score")
+			b.saveScreenshot(t, engine, "assessment-page")
 		})
 		step("the_comparison_of_two_countries_renders_as_a_heat_map", func(t *testing.T) {
 			b.open(t, "/assessments/compare?framework=odihr-nrm&countries=MD,GB")
