@@ -129,6 +129,12 @@ const (
 	// importing a statistical dataset (no case or person is created).
 	ActStatsRead   Action = "statistics.read"
 	ActStatsImport Action = "statistics.import"
+
+	// NRM country assessments (assessment.go): the teams write them;
+	// frameworks, findings and published summaries are every signed-in
+	// user's to read.
+	ActAssessmentWrite Action = "assessment.write"
+	ActAssessmentRead  Action = "assessment.read"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -216,6 +222,12 @@ var rules = map[Action]rule{
 	// Statistics are the analysts' and the co-ordinators'.
 	ActStatsRead:   {roles: []Role{RoleAnalyst, RoleCoordinator}},
 	ActStatsImport: {roles: []Role{RoleAnalyst, RoleCoordinator}},
+
+	// NRM country assessments: a team is the analysts and co-ordinators of
+	// a national co-ordinator, an ombudsman, an international organisation
+	// or a trial-monitoring organisation.
+	ActAssessmentWrite: {roles: []Role{RoleAnalyst, RoleCoordinator}, orgKinds: AssessmentTeamKinds},
+	ActAssessmentRead:  {roles: Roles},
 }
 
 // Actions lists every action the policy knows.

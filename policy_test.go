@@ -60,6 +60,16 @@ func expectedGrants() []grant {
 		for _, r := range []nrm.Role{nrm.RoleAnalyst, nrm.RoleCoordinator} {
 			g = append(g, grant{r, nrm.ActStatsRead, rel, "", ""}, grant{r, nrm.ActStatsImport, rel, "", ""})
 		}
+		// NRM country assessments: teams of four kinds of organisation
+		// write; every signed-in user reads.
+		for _, r := range []nrm.Role{nrm.RoleAnalyst, nrm.RoleCoordinator} {
+			for _, k := range []nrm.OrgKind{nrm.KindCoordinator, nrm.KindOmbudsman, nrm.KindInternational, nrm.KindTrialMonitor} {
+				g = append(g, grant{r, nrm.ActAssessmentWrite, rel, "", k})
+			}
+		}
+		for _, r := range nrm.Roles {
+			g = append(g, grant{r, nrm.ActAssessmentRead, rel, "", ""})
+		}
 		for _, r := range caseRoles {
 			g = append(g, grant{r, nrm.ActDeadlines, rel, "", ""})
 		}

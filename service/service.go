@@ -13,6 +13,7 @@ import (
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/auditlog"
+	"github.com/nrmproject/nrm/framework"
 	"github.com/nrmproject/nrm/jurisdiction"
 	"github.com/nrmproject/nrm/keyring"
 	"github.com/nrmproject/nrm/screening"
@@ -36,6 +37,9 @@ type Config struct {
 	AuditGroupWait time.Duration
 	// Exchange is the instance's identity for transnational referral.
 	Exchange ExchangeConfig
+	// Frameworks are the frameworks of country assessments (default: the
+	// built-in ones; cmd/nrm adds those of DATA/frameworks).
+	Frameworks []nrm.Framework
 }
 
 // Service is nrm's application layer. It is safe for concurrent use.
@@ -70,6 +74,9 @@ func New(store Store, keys *keyring.Keyring, log *slog.Logger, cfg Config) (*Ser
 	}
 	if cfg.Indicators == nil {
 		cfg.Indicators = screening.Default()
+	}
+	if cfg.Frameworks == nil {
+		cfg.Frameworks = framework.Builtin()
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

@@ -43,6 +43,8 @@ type Tx interface {
 	JusticeTx
 	StatsStore
 	ReindexStore // name indexes of an older normalisation (service/reindex.go)
+	// NRM country assessments (service/assessments.go).
+	AssessmentStore
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)

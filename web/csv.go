@@ -114,6 +114,17 @@ func (w *Web) dueCSV(rw http.ResponseWriter, r *http.Request, s service.SessionI
 				string(d.State), d.Org})
 		}
 	}
+	recs, err := w.recommendationTable(r, within)
+	if err != nil {
+		w.fail(rw, r, s, err)
+		return
+	}
+	if recs != nil {
+		for _, x := range recs.Rows {
+			rows = append(rows, []string{"recommendations", x.Due.String(), strconv.Itoa(x.Days), l.T("Recommendation due"),
+				x.Country + " " + x.BenchmarkID, x.Status, ""})
+		}
+	}
 	w.writeCSV(rw, r, s, "deadlines", "deadlines.csv", []string{"list", "due", "days_from_today", "clock", "reference", "state", "held_by"}, rows)
 }
 

@@ -38,6 +38,9 @@ type duePage struct {
 	Tables []dueTable
 	Within int // 0: every open clock
 	CSV    string
+	// Recs are the clocks of the team's recommendations (country
+	// assessments), beside the cases' and apart from them.
+	Recs *recommendationTable
 }
 
 // dueTables reads the clocks of the organisation's cases, and for a
@@ -45,6 +48,9 @@ type duePage struct {
 // window (within 0) every clock still running is listed, soonest first: a
 // recovery period's 30 days show right after the decision that starts it.
 func (w *Web) dueTables(r *http.Request, s service.SessionInfo, within int) ([]dueTable, error) {
+	if !nrm.Can(s.Actor, nrm.ActDeadlines, nrm.Access{}) && nrm.Can(s.Actor, nrm.ActAssessmentWrite, nrm.Access{}) {
+		return nil, nil // an assessment team without case work has its recommendations only
+	}
 	read := func(all bool) (service.Dashboard, error) {
 		if within == 0 {
 			return w.svc.OpenClocks(r.Context(), all)
@@ -122,7 +128,12 @@ func (w *Web) duePage(rw http.ResponseWriter, r *http.Request, s service.Session
 		w.fail(rw, r, s, err)
 		return
 	}
-	p := duePage{Tables: tables, Within: within, CSV: "/due.csv"}
+	recs, err := w.recommendationTable(r, within)
+	if err != nil {
+		w.fail(rw, r, s, err)
+		return
+	}
+	p := duePage{Tables: tables, Within: within, CSV: "/due.csv", Recs: recs}
 	if within > 0 {
 		p.CSV += "?within=" + strconv.Itoa(within)
 	}

@@ -138,6 +138,8 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("POST /cases/{id}/residence", w.signedIn(w.addResidence))
 	handle("POST /cases/{id}/residence/{permit}/renew", w.signedIn(w.renewResidence))
 	w.registerTracks(handle) // justice and return (tracks.go)
+	// NRM country assessments (assessments.go).
+	w.registerAssessments(handle)
 	handle("GET /referrals", w.signedIn(w.inboxPage))
 	handle("POST /referrals/{id}/accept", w.signedIn(w.acceptReferral))
 	handle("POST /referrals/{id}/decline", w.signedIn(w.declineReferral))
@@ -181,7 +183,12 @@ type view struct {
 	Menu        service.Menu // the counts the menu shows
 }
 
-type navPermissions struct{ Cases, Create, Admin, Audit, Flags, Inbox, Due, Notify bool }
+type navPermissions struct {
+	Cases, Create, Admin, Audit, Flags, Inbox, Due, Notify bool
+	// NRM country assessments: every signed-in user reads them; a team's
+	// recommendations have clocks on the deadlines page.
+	Assessments, Recommendations bool
+}
 
 // menuCounts are the counts of the menu: referrals waiting and what is new.
 // A failure to count must not cost the user the page: it is logged and the
@@ -208,7 +215,10 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 			Inbox:  nrm.Can(s.Actor, nrm.ActReferralRespond, nrm.Access{Relation: nrm.RelRecipient}),
 			Due:    nrm.Can(s.Actor, nrm.ActDeadlines, nrm.Access{}),
 			Notify: nrm.Can(s.Actor, nrm.ActNotify, nrm.Access{}),
+			// Assessment teams see their recommendations' clocks on the deadlines page.
+			Assessments: nrm.Can(s.Actor, nrm.ActAssessmentRead, nrm.Access{}),
 		}
+		v.Can.Recommendations = nrm.Can(s.Actor, nrm.ActAssessmentWrite, nrm.Access{})
 		v.Menu = w.menuCounts(r, s)
 	} else {
 		v.Actor = nrm.Actor{}

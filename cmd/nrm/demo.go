@@ -36,6 +36,7 @@ var demoOrgs = []struct {
 	{"Demo National Coordinator (fictitious)", "coordinator", []demoUser{
 		{"coordinator@demo.invalid", "Demo Coordinator", "coordinator"},
 		{"auditor@demo.invalid", "Demo Auditor", "auditor"},
+		{"analyst@demo.invalid", "Demo Analyst", "analyst"}, // an assessment team
 	}},
 }
 
@@ -131,7 +132,8 @@ func seedDemo(ctx context.Context, a *app) error {
 		Reason: "Wants support and accommodation.", ConsentID: consent.ID}); err != nil {
 		return err
 	}
-	return nil
+	// Country assessments of two fictitious scorings (demo_assessments.go).
+	return seedDemoAssessments(as("analyst@demo.invalid"), a)
 }
 
 func demoHelp(url string, c common) string {

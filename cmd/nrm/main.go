@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/framework"
 	"github.com/nrmproject/nrm/internal/wire"
 	"github.com/nrmproject/nrm/jurisdiction"
 	"github.com/nrmproject/nrm/keyring"
@@ -264,6 +265,17 @@ func domainConfig(c common) (service.Config, error) {
 	if err := cfg.Indicators.LoadDir(filepath.Join(c.data, "indicators")); err != nil {
 		return cfg, fmt.Errorf("indicator sets: %w", err)
 	}
+	// Assessment frameworks: the built-in odihr-nrm and DATA/frameworks/*.json.
+	// A malformed file stops nrm at start, naming the file and the line.
+	frameworks, err := framework.LoadDir(filepath.Join(c.data, "frameworks"))
+	var fe *framework.ValidationError
+	if errors.As(err, &fe) {
+		return cfg, usagef("assessment framework %s", fe)
+	}
+	if err != nil {
+		return cfg, fmt.Errorf("assessment frameworks: %w", err)
+	}
+	cfg.Frameworks = append(framework.Builtin(), frameworks...)
 	return cfg, nil
 }
 
