@@ -42,6 +42,7 @@ type Tx interface {
 	// Justice and safe return (service/justice_store.go).
 	JusticeTx
 	StatsStore
+	ReportStore // the yearly report (service/report.go)
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)

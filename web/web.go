@@ -161,6 +161,12 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("GET /exchange/incoming", w.signedIn(w.incomingPage))
 	handle("POST /exchange/incoming/{id}/accept", w.signedIn(w.acceptIncoming))
 	handle("POST /exchange/incoming/{id}/decline", w.signedIn(w.declineIncoming))
+	// Statistics and the yearly report (web/statistics.go, web/report.go).
+	handle("GET /statistics", w.signedIn(w.statisticsPage))
+	handle("POST /statistics", w.signedIn(w.releaseStatistics))
+	handle("GET /statistics.csv", w.signedIn(w.statisticsCSV))
+	handle("GET /statistics.xlsx", w.signedIn(w.statisticsXLSX))
+	handle("GET /report", w.signedIn(w.reportPage))
 	handle("/", w.signedIn(func(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 		w.fail(rw, r, s, nrm.NotFound("page"))
 	}))
@@ -181,7 +187,10 @@ type view struct {
 	Menu        service.Menu // the counts the menu shows
 }
 
-type navPermissions struct{ Cases, Create, Admin, Audit, Flags, Inbox, Due, Notify bool }
+type navPermissions struct {
+	Cases, Create, Admin, Audit, Flags, Inbox, Due, Notify bool
+	Stats                                                  bool // statistics and the yearly report
+}
 
 // menuCounts are the counts of the menu: referrals waiting and what is new.
 // A failure to count must not cost the user the page: it is logged and the
@@ -208,6 +217,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 			Inbox:  nrm.Can(s.Actor, nrm.ActReferralRespond, nrm.Access{Relation: nrm.RelRecipient}),
 			Due:    nrm.Can(s.Actor, nrm.ActDeadlines, nrm.Access{}),
 			Notify: nrm.Can(s.Actor, nrm.ActNotify, nrm.Access{}),
+			Stats:  nrm.Can(s.Actor, nrm.ActStatsRead, nrm.Access{}),
 		}
 		v.Menu = w.menuCounts(r, s)
 	} else {
