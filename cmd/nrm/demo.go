@@ -51,8 +51,9 @@ var demoCases = []nrm.CaseInput{
 		ExploitationTypes: []string{"sexual-exploitation"}},
 }
 
-// seedDemo adds the demo organisations, users and cases once.
-func seedDemo(ctx context.Context, a *app) error {
+// seedDemo adds the demo organisations, users and cases once, and cohort
+// more cases for the statistics (demo_cohort.go).
+func seedDemo(ctx context.Context, a *app, cohort int) error {
 	sys := systemCtx(ctx)
 	orgs, err := a.svc.Orgs(sys)
 	if err != nil {
@@ -131,7 +132,7 @@ func seedDemo(ctx context.Context, a *app) error {
 		Reason: "Wants support and accommodation.", ConsentID: consent.ID}); err != nil {
 		return err
 	}
-	return nil
+	return seedDemoCohort(ctx, a, as, orgIDs, cohort)
 }
 
 func demoHelp(url string, c common) string {
