@@ -163,6 +163,9 @@ func (rc *reportCtx) facts(measure string, relabel func(nrm.StatFact) string) ([
 // tables counts facts by their category, then by each dimension, each
 // table through suppression.
 func (rc *reportCtx) tables(sec *ReportSection, id, title string, facts []nrm.StatFact, dims ...string) error {
+	if len(facts) == 0 {
+		dims = nil // nothing of the year: the headline says so once
+	}
 	for _, dim := range append([]string{""}, dims...) {
 		by := []string{nrm.FactColumn}
 		if dim != "" {
