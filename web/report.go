@@ -13,7 +13,9 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/service"
@@ -108,15 +110,33 @@ func figureOf(l Localizer, t service.ReportTable) reportFigure {
 	}
 	type at struct{ r, c int }
 	cells := map[at]nrm.StatCell{}
+	// The dimension's values in order, a missing one last.
+	var dims []*string
+	for _, cell := range t.Table.Cells {
+		dv := cell.Values[t.Dim]
+		if _, ok := row[key(dv)]; !ok {
+			row[key(dv)] = -1
+			dims = append(dims, dv)
+		}
+	}
+	slices.SortFunc(dims, func(a, b *string) int {
+		switch {
+		case a == nil:
+			return 1
+		case b == nil:
+			return -1
+		}
+		return strings.Compare(*a, *b)
+	})
+	for i, dv := range dims {
+		row[key(dv)] = i
+		f.Rows = append(f.Rows, valueLabel(l, dv))
+	}
 	for _, cell := range t.Table.Cells {
 		fv, dv := cell.Values[nrm.FactColumn], cell.Values[t.Dim]
 		if _, ok := col[key(fv)]; !ok {
 			col[key(fv)] = len(f.Columns)
 			f.Columns = append(f.Columns, valueLabel(l, fv))
-		}
-		if _, ok := row[key(dv)]; !ok {
-			row[key(dv)] = len(f.Rows)
-			f.Rows = append(f.Rows, valueLabel(l, dv))
 		}
 		cells[at{row[key(dv)], col[key(fv)]}] = cell
 	}

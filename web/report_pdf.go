@@ -173,18 +173,24 @@ func pdfCross(pdf *fpdf.Fpdf, f reportFigure) {
 	}
 	first := 44.0
 	w := (pdfWidth - first) / float64(max(len(f.Columns), 1))
-	head := 5.0
+	head, lineH := 5.0, 5.0
 	if w < 18 {
-		head = 9 // long category names on two lines
+		head, lineH = 8, 4 // long category names on two lines
 	}
 	room(pdf, head+4.6)
 	x, y := pdf.GetX(), pdf.GetY()
 	pdf.SetFillColor(238, 242, 246)
-	pdf.CellFormat(first, head, f.DimLabel, "B", 0, "L", true, 0, "")
-	for i, c := range f.Columns {
-		pdf.SetXY(x+first+float64(i)*w, y)
-		pdf.MultiCell(w, head/2, fit(pdf, c, w, 2), "B", "R", true)
+	pdf.Rect(x, y, pdfWidth, head, "F")
+	align := "LM"
+	if head > lineH {
+		align = "LB"
 	}
+	pdf.CellFormat(first, head, f.DimLabel, "", 0, align, false, 0, "")
+	for i, c := range f.Columns {
+		pdf.SetXY(x+first+float64(i)*w, y+head-lineH*float64(lines(pdf, c, w)))
+		pdf.MultiCell(w, lineH, fit(pdf, c, w, 2), "", "R", false)
+	}
+	pdf.Line(x, y+head, x+pdfWidth, y+head)
 	pdf.SetXY(x, y+head)
 	for i, r := range f.Rows {
 		room(pdf, 4.6)
@@ -198,6 +204,14 @@ func pdfCross(pdf *fpdf.Fpdf, f reportFigure) {
 		}
 		pdf.Ln(4.6)
 	}
+}
+
+// lines is how many lines (one or two) a header takes in width w.
+func lines(pdf *fpdf.Fpdf, s string, w float64) int {
+	if pdf.GetStringWidth(s)+2 > w {
+		return 2
+	}
+	return 1
 }
 
 // fit shortens a text to lines lines of width w.
