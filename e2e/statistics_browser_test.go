@@ -45,6 +45,8 @@ func TestStatisticsInTheBrowser(t *testing.T) {
 			goTo(p)
 			b.axeCheck(t, p)
 		}
+		goTo("/statistics?dataset=cases&by=sex&by=majority&privacy=suppress&k=5")
+		b.saveScreenshot(t, engine, "statistics-page")
 		b.viewport(t, phoneWidth, phoneHeight, true)
 		for _, p := range pages {
 			goTo(p)
