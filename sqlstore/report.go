@@ -20,9 +20,10 @@ import (
 
 // yearFacts are the queries: row, category, and for decisions the dates
 // the service needs to judge timeliness (from, decided). Placeholders: the
-// year's first and last day (YYYY-MM-DD), or its bounds in microseconds.
+// year's first and last day (YYYY-MM-DD), its bounds in microseconds
+// (referrals), or the year itself (the projection).
 var yearFacts = map[string]string{
-	nrm.MeasureRegistered: "SELECT id, record, '', '' FROM stat_cases WHERE year = ? AND ? <> ''",
+	nrm.MeasureRegistered: "SELECT id, record, '', '' FROM stat_cases WHERE year = ?",
 	nrm.MeasureReferrals: `SELECT r.case_id, o.kind, '', '' FROM referrals r JOIN organisations o ON o.id = r.to_org
 		WHERE r.created_at >= ? AND r.created_at < ?`,
 	nrm.MeasureRG: `SELECT d.case_id, d.outcome, c.nrm_accepted_on, d.decided_on FROM decisions d JOIN cases c ON c.id = d.case_id
@@ -43,13 +44,12 @@ func (tx *Tx) YearFacts(ctx context.Context, measure string, year int) ([]nrm.St
 	if !ok {
 		return nil, nrm.Internal(fmt.Errorf("report: unknown measure %q", measure))
 	}
-	var from, to any = fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)
+	args := []any{fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)}
 	switch measure {
 	case nrm.MeasureRegistered:
-		from = fmt.Sprintf("%04d", year)
+		args = []any{fmt.Sprintf("%04d", year)}
 	case nrm.MeasureReferrals:
-		from = micros(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))
-		to = micros(time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC))
+		args = []any{micros(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)), micros(time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC))}
 	}
 	return collect(tx, ctx, func(r scanner) (nrm.StatFact, error) {
 		var f nrm.StatFact
@@ -58,7 +58,7 @@ func (tx *Tx) YearFacts(ctx context.Context, measure string, year int) ([]nrm.St
 		f.From, _ = nrm.ParseDate("", fromOn)
 		f.On, _ = nrm.ParseDate("", on)
 		return f, err
-	}, q, from, to)
+	}, q, args...)
 }
 
 // CrossTabFacts counts facts by their category ("fact") and columns of the

@@ -299,7 +299,7 @@ func statsXLSX(t nrm.StatTable) ([]byte, error) {
 		var vals []any
 		for _, b := range t.By {
 			if v := c.Values[b]; v != nil {
-				vals = append(vals, sheetText(*v))
+				vals = append(vals, *v) // a string cell, never run as a formula
 			} else {
 				vals = append(vals, "")
 			}
@@ -343,6 +343,3 @@ func statsXLSX(t nrm.StatTable) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
-
-// sheetText keeps a value a spreadsheet would run as a formula as text.
-func sheetText(s string) string { return csvCell(s) }
