@@ -27,17 +27,25 @@ type reportGroup struct {
 	majority, ageBand  string // as the test reckons them at the encounter (2026-11-20)
 	referred           bool
 	rgLate             bool // decided after the profile's target
+	// Recorded by an NGO's case worker, who gives a service and files a
+	// compensation claim for each; awards of the first awards claims, paid
+	// in full for the first payments.
+	ngo              bool
+	awards, payments int
 }
 
-// reportFixture: 27 cases and 2 anonymous notifications of 2026; 23
+// reportFixture: 38 cases and 2 anonymous notifications of 2026; 11 with
+// a service and a compensation claim of 1000.00 EUR (4 awarded 500.00, 2
+// of them paid); 23
 // referred to the competent authority and accepted on 2026-11-27; 12
 // reasonable-grounds decisions on the day, 11 twelve days later (the
 // coe-minimum target is 10 calendar days).
 var reportFixture = []reportGroup{
-	{12, "female", "1995-05-05", []string{"MD"}, []string{"forced-labour"}, "adult", "25-34", true, false},
-	{11, "male", "1990-01-01", []string{"UA"}, []string{"forced-criminality"}, "adult", "35-44", true, true},
-	{3, "female", "2012-02-02", []string{"AL"}, []string{"sexual-exploitation"}, "minor", "12-17", false, false},
-	{1, "male", "1985-03-03", []string{"MD", "RO"}, []string{"forced-labour", "sexual-exploitation"}, "adult", "35-44", false, false},
+	{12, "female", "1995-05-05", []string{"MD"}, []string{"forced-labour"}, "adult", "25-34", true, false, false, 0, 0},
+	{11, "male", "1990-01-01", []string{"UA"}, []string{"forced-criminality"}, "adult", "35-44", true, true, false, 0, 0},
+	{3, "female", "2012-02-02", []string{"AL"}, []string{"sexual-exploitation"}, "minor", "12-17", false, false, false, 0, 0},
+	{1, "male", "1985-03-03", []string{"MD", "RO"}, []string{"forced-labour", "sexual-exploitation"}, "adult", "35-44", false, false, false, 0, 0},
+	{11, "female", "1992-06-06", []string{"AL"}, []string{"domestic-servitude"}, "adult", "25-34", false, false, true, 4, 2},
 }
 
 // person is one row of the fixture as the dimensions see it.
@@ -77,6 +85,10 @@ func expectedReport() map[string]map[string]int64 {
 		for range g.n {
 			p := g.person()
 			add("identifications", "case", p)
+			if g.ngo {
+				add("services", "accommodation", p)
+				add("claims", "criminal", p)
+			}
 			if g.referred {
 				add("referrals", "competent-authority", p)
 				add("reasonable-grounds", "positive", p)
@@ -108,6 +120,15 @@ func mustReportFixture(t *testing.T, e sqlstore.Engine) reportApp {
 	officer := a.MustToken(t, officerUser)
 	decider := a.MustToken(t, a.MustUser(t, ca, nrm.RoleDecisionMaker))
 	analyst := a.MustUser(t, a.MustOrg(t, nrm.KindCoordinator), nrm.RoleAnalyst)
+	worker := a.MustToken(t, a.MustUser(t, a.MustOrg(t, nrm.KindNGO), nrm.RoleCaseWorker))
+	must := func(r testapp.Response, what string) map[string]any {
+		t.Helper()
+		if r.Status != 201 {
+			t.Fatalf("%s: %d %s", what, r.Status, r.Body)
+		}
+		return r.JSON(t)
+	}
+	eur := func(amount string) map[string]any { return map[string]any{"amount": amount, "currency": "EUR"} }
 	var late []string
 	for gi, g := range reportFixture {
 		for i := range g.n {
@@ -115,6 +136,21 @@ func mustReportFixture(t *testing.T, e sqlstore.Engine) reportApp {
 			p := body["person"].(map[string]any)
 			p["sex"], p["citizenship"] = g.sex, g.citizenship
 			body["exploitation_types"] = g.types
+			if g.ngo {
+				id := a.MustCase(t, worker, body)
+				must(a.Do(t, "POST", "/api/v1/cases/"+id+"/services", worker, map[string]any{"type": "accommodation",
+					"provider": "Shelter", "started_on": "2026-11-21"}), "service")
+				c := must(a.Do(t, "POST", "/api/v1/cases/"+id+"/compensation-claims", worker, map[string]any{"route": "criminal",
+					"filed_on": "2026-11-27", "claimed": eur("1000.00")}), "claim")
+				claim := "/api/v1/compensation-claims/" + c["id"].(string)
+				if i < g.awards {
+					must(a.Do(t, "POST", claim+"/awards", worker, map[string]any{"decided_on": "2026-11-27", "awarded": eur("500.00")}), "award")
+				}
+				if i < g.payments {
+					must(a.Do(t, "POST", claim+"/payments", worker, map[string]any{"paid_on": "2026-11-27", "paid": eur("500.00")}), "payment")
+				}
+				continue
+			}
 			id := a.MustCase(t, officer, body)
 			if !g.referred {
 				continue
@@ -249,6 +285,22 @@ func TestYearReport(t *testing.T) {
 			}
 		})
 
+		t.Run("compensation_amounts_only_over_published_counts", func(t *testing.T) {
+			var money []service.ReportMoney
+			for _, s := range rep.Sections {
+				money = append(money, s.Money...)
+			}
+			if len(money) != 1 {
+				t.Fatalf("money %+v", money)
+			}
+			m := money[0]
+			// 11 claims of 1000.00: published; 4 awards and 2 payments: under k,
+			// so their counts and amounts are not.
+			if m.Currency != "EUR" || m.Claims == nil || *m.Claims != 11 || m.Claimed != "11000.00" ||
+				m.Awards != nil || m.AwardedOK || m.Awarded != "" || m.Payments != nil || m.PaidOK || m.Paid != "" {
+				t.Errorf("money %+v", m)
+			}
+		})
 		t.Run("k_is_honoured", func(t *testing.T) {
 			r5, err := a.Svc.YearReport(testapp.As(f.analyst.Actor), "2026", "5", "test")
 			if err != nil || r5.K != 5 {
