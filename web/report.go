@@ -90,7 +90,6 @@ func valueLabel(l Localizer, v *string) string {
 func figureOf(l Localizer, t service.ReportTable) reportFigure {
 	f := reportFigure{ID: t.ID, Title: l.T(t.Title), Withheld: l.T(t.Withheld), Total: t.Table.Total}
 	if t.Dim == "" {
-		f.Title = l.T(t.Title)
 		c := BarChart{ID: t.ID, Title: f.Title, Suppressed: l.T("suppressed")}
 		for _, cell := range t.Table.Cells {
 			c.Bars = append(c.Bars, Bar{Label: valueLabel(l, cell.Values[nrm.FactColumn]), Count: cell.Count})
