@@ -1,6 +1,10 @@
 package api_test
 
 import (
+	"encoding/json"
+	"github.com/nrmproject/nrm/exchange"
+	"github.com/nrmproject/nrm/internal/testapp"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -137,6 +141,35 @@ func TestReturnGate(t *testing.T) {
 			delete(b, "receiving_org")
 			refused(t, 422, "receiving_org", b)
 		})
+		t.Run("a return to a transnational partner: trusted, and in the country of return", func(t *testing.T) {
+			partner := func(country string, removed bool) string {
+				keys, err := exchange.LoadOrCreateKeys(filepath.Join(t.TempDir(), "keys"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				id, _ := json.Marshal(keys.Identity("nrm "+country, country, "https://nrm."+strings.ToLower(country)+".example"))
+				p, err := w.a.Svc.AddPartner(testapp.System(), id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if removed {
+					if err := w.a.Svc.RemovePartner(testapp.System(), p.ID); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return p.ID
+			}
+			b := w.returnBody(w.approved(t, id))
+			delete(b, "receiving_org")
+			for name, p := range map[string]string{"unknown": nrm.NewID(), "removed": partner("MD", true), "in_another_country": partner("UA", false)} {
+				b["partner_id"] = p
+				if msg := refused(t, 422, "partner_id", b); name == "in_another_country" && !strings.Contains(msg, "UA") {
+					t.Errorf("%s: %s", name, msg)
+				}
+			}
+			b["receiving_org"] = w.ngo.ID
+			refused(t, 422, "partner_id", b) // not both
+		})
 		t.Run("a bare closure as returned is refused", func(t *testing.T) {
 			before := w.returnSnap(t, id)
 			w.wantError(t, 409, "", "POST", "/api/v1/cases/"+id+"/close", w.ngoWorker, map[string]any{"reason": "returned"})
@@ -166,6 +199,33 @@ func TestReturnGate(t *testing.T) {
 			}
 			w.wantError(t, 409, "", "POST", ret, w.ngoWorker, w.returnBody(a))
 		})
+	})
+}
+
+// TestReturnToAPartner records a return whose receiver is a trusted
+// partner instance in the country of return.
+func TestReturnToAPartner(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, e sqlstore.Engine) {
+		w := newReturnWorld(t, e)
+		id := w.adultCase(t, w.ngoWorker)
+		keys, err := exchange.LoadOrCreateKeys(filepath.Join(t.TempDir(), "keys"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ident, _ := json.Marshal(keys.Identity("nrm Moldova", "MD", "https://nrm.md.example"))
+		p, err := w.a.Svc.AddPartner(testapp.System(), ident)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := w.must(t, 201, "POST", "/api/v1/cases/"+id+"/returns", w.ngoWorker, map[string]any{
+			"assessment_id": w.approved(t, id), "date": w.a.Svc.Today().String(), "voluntary": true, "partner_id": p.ID})
+		if r["partner_id"] != p.ID || r["receiving_org"] != nil && r["receiving_org"] != "" {
+			t.Fatalf("%v", r)
+		}
+		got := w.must(t, 200, "GET", "/api/v1/cases/"+id+"/return", w.ngoWorker, nil)
+		if rs := got["returns"].([]any); len(rs) != 1 || rs[0].(map[string]any)["partner_id"] != p.ID {
+			t.Fatalf("%v", got["returns"])
+		}
 	})
 }
 

@@ -8,6 +8,11 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+// NormaliseVersion names what Normalise does: 1 folded Latin and Cyrillic
+// (ICAO), 2 added Georgian, Armenian and the letters of Kazakh, Tajik and
+// Uzbek Cyrillic. Stored indexes of an older version are rebuilt.
+const NormaliseVersion = 2
+
 // Normalise folds a name (or other short text) to the form that blind
 // indexes are computed over, so spellings that a caseworker would consider
 // the same person match:
@@ -25,19 +30,29 @@ import (
 //     (Ukrainian и → y, Belarusian and Serbian г → h, ...) are not, because
 //     the language of a name is not known. As in ICAO, an apostrophe between
 //     two Cyrillic letters (Ukrainian "Мар'яна") is omitted.
-//  5. Latin letters that do not decompose are folded: ß → ss, æ → ae,
+//  5. Georgian (Mkhedruli, and Mtavruli capitals) is transliterated with the
+//     national system of 2002 used in Georgian passports, without the
+//     apostrophes of the ejectives: კ k, პ p, ტ t, წ ts, ჭ ch, ყ q, ღ gh,
+//     ჟ zh, შ sh, ჩ ch, ც ts, ძ dz, ხ kh, ჯ j, ჰ h, თ t, ფ p, ქ k.
+//     Armenian is transliterated as Armenian passports write it: ե is ye and
+//     ո is vo at the start of a word, ու is u, և is ev, and ժ zh, խ kh, ծ ts,
+//     ձ dz, ղ gh, ճ ch, շ sh, չ ch, ջ j, ց ts, ը y, է e, օ o, թ t, փ p, ք k.
+//     The letters of Kazakh, Tajik and Uzbek Cyrillic fold as their
+//     passports write them: ә a, ғ g, қ k, ң n, ө o, ұ u, ү u, һ h, ҳ h, ҷ j.
+//  6. Latin letters that do not decompose are folded: ß → ss, æ → ae,
 //     ø → o, ł → l, đ → d, œ → oe, þ → th, and also ð → d, ı → i, ħ → h,
 //     ŧ → t, ŋ → n, ə → a, and Greek final ς → σ.
-//  6. Every run of whitespace, hyphens/dashes and apostrophes becomes a
+//  7. Every run of whitespace, hyphens/dashes and apostrophes becomes a
 //     single space; leading and trailing ones are removed. Invisible format
 //     and control characters (zero-width space, soft hyphen, bidi marks, NUL)
 //     are dropped.
 //
 // Other characters are kept, lower-cased. Normalise is idempotent.
 //
-// Blind indexes store the output of this function forever: changing its
-// behaviour invalidates every stored index, so it must be changed only with a
-// re-indexing migration.
+// Blind indexes store the output of this function: changing its behaviour
+// invalidates every stored index, so each change raises NormaliseVersion,
+// and nrm re-indexes every person at start when the version stored with
+// the indexes is older (service.ReindexNames).
 func Normalise(s string) string {
 	d := norm.NFKD.String(s)
 	var b strings.Builder
@@ -65,6 +80,16 @@ func Normalise(s string) string {
 		r = unicode.ToLower(r)
 		out, mapped := foldTable[r]
 		prevCyr = unicode.Is(unicode.Cyrillic, r)
+		wordStart := b.Len() == 0 || sep
+		switch {
+		case r == 'ո' && unicode.ToLower(nextRune(d[i:])) == 'ւ':
+			out, mapped = "u", true
+			i += strings.IndexFunc(d[i:], isYiwn) + utf8.RuneLen('ւ') // the ւ, and any marks before it
+		case wordStart && r == 'ե':
+			out = "ye"
+		case wordStart && r == 'ո':
+			out = "vo"
+		}
 		if mapped && out == "" {
 			continue // ь: nothing to write
 		}
@@ -118,6 +143,18 @@ func nextIsCyrillic(s string) bool {
 	return false
 }
 
+func isYiwn(r rune) bool { return r == 'ւ' || r == 'Ւ' }
+
+// nextRune is the next character of s that is not a combining mark.
+func nextRune(s string) rune {
+	for _, r := range s {
+		if !unicode.In(r, unicode.Mn, unicode.Me) {
+			return r
+		}
+	}
+	return utf8.RuneError
+}
+
 // foldTable maps lower-case letters to their replacement. Letters with
 // diacritics that NFKD decomposes (ё, й, ї, ў, ѓ, ќ, ...) are listed too, for
 // completeness; after NFKD and mark removal they arrive as their base letter,
@@ -133,6 +170,27 @@ var foldTable = map[rune]string{
 	'ц': "ts", 'ч': "ch", 'џ': "dz", 'ш': "sh", 'щ': "shch",
 	'ъ': "ie", 'ы': "y", 'ь': "", 'э': "e", 'ю': "iu", 'я': "ia",
 	'ѫ': "u", 'ѵ': "y",
+
+	// Kazakh, Tajik and Uzbek Cyrillic, as their passports write them.
+	'ә': "a", 'ғ': "g", 'қ': "k", 'ң': "n", 'ө': "o", 'ұ': "u", 'ү': "u",
+	'һ': "h", 'ҳ': "h", 'ҷ': "j",
+
+	// Georgian, the national system of 2002 (passports), without the
+	// apostrophes of the ejectives; Mtavruli capitals lower-case to these.
+	'ა': "a", 'ბ': "b", 'გ': "g", 'დ': "d", 'ე': "e", 'ვ': "v", 'ზ': "z",
+	'თ': "t", 'ი': "i", 'კ': "k", 'ლ': "l", 'მ': "m", 'ნ': "n", 'ო': "o",
+	'პ': "p", 'ჟ': "zh", 'რ': "r", 'ს': "s", 'ტ': "t", 'უ': "u", 'ფ': "p",
+	'ქ': "k", 'ღ': "gh", 'ყ': "q", 'შ': "sh", 'ჩ': "ch", 'ც': "ts", 'ძ': "dz",
+	'წ': "ts", 'ჭ': "ch", 'ხ': "kh", 'ჯ': "j", 'ჰ': "h", 'ჶ': "f",
+
+	// Armenian, as Armenian passports write it (ե, ո at the start of a
+	// word and ու are handled in Normalise; և decomposes to եւ).
+	'ա': "a", 'բ': "b", 'գ': "g", 'դ': "d", 'ե': "e", 'զ': "z", 'է': "e",
+	'ը': "y", 'թ': "t", 'ժ': "zh", 'ի': "i", 'լ': "l", 'խ': "kh", 'ծ': "ts",
+	'կ': "k", 'հ': "h", 'ձ': "dz", 'ղ': "gh", 'ճ': "ch", 'մ': "m", 'յ': "y",
+	'ն': "n", 'շ': "sh", 'ո': "o", 'չ': "ch", 'պ': "p", 'ջ': "j", 'ռ': "r",
+	'ս': "s", 'վ': "v", 'տ': "t", 'ր': "r", 'ց': "ts", 'ւ': "v", 'փ': "p",
+	'ք': "k", 'օ': "o", 'ֆ': "f",
 
 	// Latin letters without a decomposition.
 	'ß': "ss", 'æ': "ae", 'ø': "o", 'ł': "l", 'đ': "d", 'œ': "oe",

@@ -183,3 +183,42 @@ func FuzzNormalise(f *testing.F) {
 		checkNormalised(t, s, Normalise(s))
 	})
 }
+
+// The scripts of the region beyond Cyrillic: a name typed in its own
+// script matches the spelling of the person's passport.
+func TestNormaliseScriptsOfTheRegion(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		// Georgian, Mkhedruli and Mtavruli capitals.
+		{"ნინო ბერიძე", "nino beridze"},
+		{"ᲜᲘᲜᲝ ᲑᲔᲠᲘᲫᲔ", "nino beridze"},
+		{"გიორგი ჭავჭავაძე", "giorgi chavchavadze"},
+		{"თამარ ყიფიანი", "tamar qipiani"},
+		{"ლაშა ღლონტი", "lasha ghlonti"},
+		{"ცხინვალი", "tskhinvali"},
+		{"ჟორჟოლიანი", "zhorzholiani"},
+		// Armenian: initial ye and vo, ու, և.
+		{"Երևան", "yerevan"},
+		{"Անի Եղիազարյան", "ani yeghiazaryan"},
+		{"Ոսկանյան", "voskanyan"},
+		{"Հովհաննես Թումանյան", "hovhannes tumanyan"},
+		{"Սուրեն", "suren"},
+		{"Լուսինե Խաչատրյան", "lusine khachatryan"},
+		{"Ուռուտյան", "urutyan"},
+		{"ՇՈՒՇԱՆԻԿ", "shushanik"},
+		// Kazakh, Tajik, Uzbek Cyrillic.
+		{"Әсел Қасымова", "asel kasymova"},
+		{"Нұрсұлтан Өтегенұлы", "nursultan otegenuly"},
+		{"Айгүл Жаңабаева", "aigul zhanabaeva"},
+		{"Ғалым Һадиев", "galym hadiev"},
+		{"Ҷамшед Ҳакимов", "jamshed hakimov"},
+		// Turkish dotted and dotless i, both cases.
+		{"İsmail Işıkoğlu", "ismail isikoglu"},
+		{"ISMAIL ISIKOGLU", "ismail isikoglu"},
+		{"ismail ışıkoğlu", "ismail isikoglu"},
+	} {
+		if got := Normalise(tc.in); got != tc.want {
+			t.Errorf("Normalise(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		checkNormalised(t, tc.in, Normalise(tc.in))
+	}
+}

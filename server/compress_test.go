@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -21,6 +22,16 @@ func TestCompress(t *testing.T) {
 			w.Write([]byte("\x89PNG\r\n\x1a\n" + page))
 		case "/empty":
 			w.WriteHeader(http.StatusNoContent)
+		case "/small":
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			w.Write([]byte(`{"id":"`))
+			w.Write([]byte(strings.Repeat("a", minCompressSize-20) + `"}`))
+		case "/pieces": // written in pieces that reach the threshold only together
+			w.Header().Set("Content-Type", "application/json")
+			for range 4 {
+				w.Write([]byte(strings.Repeat("b", minCompressSize/3)))
+			}
 		default:
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Write([]byte(page))
@@ -56,6 +67,28 @@ func TestCompress(t *testing.T) {
 		plain, _ := io.ReadAll(zr)
 		if string(plain) != page || len(body) >= len(page)/4 {
 			t.Errorf("%d bytes for %d; same page: %v", len(body), len(page), string(plain) == page)
+		}
+	})
+	t.Run("a_small_answer_goes_as_it_is_with_its_length_and_status", func(t *testing.T) {
+		res, body := get(t, "GET", "/small", gz)
+		if res.Header.Get("Content-Encoding") != "" || res.StatusCode != http.StatusCreated ||
+			res.Header.Get("Content-Length") != strconv.Itoa(len(body)) || !strings.HasSuffix(body, `"}`) {
+			t.Errorf("%d, Content-Encoding %q, Content-Length %q for %d bytes", res.StatusCode,
+				res.Header.Get("Content-Encoding"), res.Header.Get("Content-Length"), len(body))
+		}
+	})
+	t.Run("pieces_that_reach_the_threshold_together_are_gzipped_whole", func(t *testing.T) {
+		res, body := get(t, "GET", "/pieces", gz)
+		if res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("Content-Encoding %q", res.Header.Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, _ := io.ReadAll(zr)
+		if string(plain) != strings.Repeat("b", 4*(minCompressSize/3)) {
+			t.Errorf("%d bytes after gunzip", len(plain))
 		}
 	})
 	for name, c := range map[string]struct {

@@ -82,6 +82,13 @@ func (s *Service) Receive(ctx context.Context, body []byte, offline bool) (Recei
 		if err != nil {
 			return err
 		}
+		// A replay is named as such before the payload's own rules, which an
+		// answer seen before would fail for another reason.
+		if seen, err := tx.ReceivedBefore(ctx, p.Sender, p.ID); err != nil {
+			return err
+		} else if seen {
+			return refused(exchange.RejectReplay, "this packet id was received from the sender before")
+		}
 		v, err := exchange.DecodePayload(p.Kind, pt)
 		if err != nil {
 			return err

@@ -261,3 +261,46 @@ func (s *Service) ExportPacket(ctx context.Context, referralID string) ([]byte, 
 	})
 	return out, err
 }
+
+// ExportQueued takes every packet still queued for a partner out of the
+// outbox (referrals, acknowledgements, follow-ups, withdrawal notices, in
+// the order they were queued) to carry offline as one bundle
+// (nrm exchange export --partner). Operator only.
+func (s *Service) ExportQueued(ctx context.Context, partnerID string) ([][]byte, error) {
+	if err := system(ctx); err != nil {
+		return nil, err
+	}
+	if !nrm.ValidID(partnerID) {
+		return nil, nrm.NotFound("partner")
+	}
+	var out [][]byte
+	err := s.write(ctx, func(tx Tx) error {
+		if _, err := tx.Partner(ctx, partnerID); err != nil {
+			return err
+		}
+		items, err := tx.PendingOutboxFor(ctx, partnerID)
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return nrm.Conflict("nothing is queued for this partner")
+		}
+		for _, it := range items {
+			if err := tx.SettleOutbox(ctx, it.ID, nrm.OutboxExported, time.Time{}, ""); err != nil {
+				return err
+			}
+			if it.Kind == exchange.KindReferral {
+				if err := s.settleReferral(ctx, tx, it, nrm.TransSent); err != nil {
+					return err
+				}
+			}
+			if err := s.record(ctx, tx, s.entry(ctx, "exchange.packet.export", "partner/"+it.PartnerID, outcomeOK,
+				"kind "+it.Kind+"; packet "+it.PacketID+"; content hash "+it.ContentHash)); err != nil {
+				return err
+			}
+			out = append(out, it.Packet)
+		}
+		return nil
+	})
+	return out, err
+}

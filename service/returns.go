@@ -203,13 +203,7 @@ func (s *Service) RecordReturn(ctx context.Context, caseID string, in nrm.Return
 		if r.Date.Before(as.AssessedOn) {
 			return nrm.Invalid("date", "before the assessment (%s)", as.AssessedOn)
 		}
-		if r.PartnerID != "" {
-			return nrm.Invalid("partner_id", "no transnational partner with this id: name a receiving_org")
-		}
-		if _, err := tx.Org(ctx, r.ReceivingOrg); err != nil {
-			if nrm.ErrorCode(err) == nrm.CodeNotFound {
-				return nrm.Invalid("receiving_org", "no organisation with this id")
-			}
+		if err := s.checkReceiver(ctx, tx, r, as.DestinationCountry); err != nil {
 			return err
 		}
 		r.ID, r.CaseID, r.DestinationCountry = nrm.NewID(), caseID, as.DestinationCountry
@@ -426,4 +420,30 @@ func (s *Service) Returns(ctx context.Context, caseID string) (ReturnTrack, erro
 		return ReturnTrack{}, err
 	}
 	return out, nil
+}
+
+// checkReceiver holds a return's receiver to what exists: a local
+// organisation, or a transnational partner still trusted whose instance is
+// in the country of return (follow-ups then come back from it).
+func (s *Service) checkReceiver(ctx context.Context, tx Tx, r nrm.Return, destination string) error {
+	if r.PartnerID == "" {
+		if _, err := tx.Org(ctx, r.ReceivingOrg); err != nil {
+			if nrm.ErrorCode(err) == nrm.CodeNotFound {
+				return nrm.Invalid("receiving_org", "no organisation with this id")
+			}
+			return err
+		}
+		return nil
+	}
+	p, err := tx.Partner(ctx, r.PartnerID)
+	if nrm.ErrorCode(err) == nrm.CodeNotFound || (err == nil && !p.Active()) {
+		return nrm.Invalid("partner_id", "no trusted transnational partner with this id")
+	}
+	if err != nil {
+		return err
+	}
+	if p.Country != destination {
+		return nrm.Invalid("partner_id", "the partner is in %s, the return is to %s", p.Country, destination)
+	}
+	return nil
 }

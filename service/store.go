@@ -42,7 +42,8 @@ type Tx interface {
 	// Justice and safe return (service/justice_store.go).
 	JusticeTx
 	StatsStore
-	ReportStore // the yearly report (service/report.go)
+	ReportStore  // the yearly report (service/report.go)
+	ReindexStore // name indexes of an older normalisation (service/reindex.go)
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)

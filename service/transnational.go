@@ -27,6 +27,7 @@ type TransnationalStore interface {
 	InsertOutbox(ctx context.Context, o nrm.OutboxItem) error
 	OutboxItem(ctx context.Context, id string) (nrm.OutboxItem, error)
 	OutboxOf(ctx context.Context, referralID string) ([]nrm.OutboxItem, error)
+	PendingOutboxFor(ctx context.Context, partnerID string) ([]nrm.OutboxItem, error)
 	ClaimOutbox(ctx context.Context, now, lease time.Time, limit int, only string) ([]nrm.OutboxItem, error)
 	SettleOutbox(ctx context.Context, id, status string, next time.Time, lastError string) error
 	StopOutbox(ctx context.Context, referralID string) (int, error)
@@ -34,6 +35,7 @@ type TransnationalStore interface {
 	InsertReceived(ctx context.Context, p nrm.ReceivedPacket) error
 	Received(ctx context.Context, id string) (nrm.ReceivedPacket, error)
 	ReceivedReferral(ctx context.Context, partnerID, packetID string) (nrm.ReceivedPacket, error)
+	ReceivedBefore(ctx context.Context, sender, packetID string) (bool, error)
 	ReceivedOf(ctx context.Context, kind, status string, limit int) ([]nrm.ReceivedPacket, error)
 	ReceivedForCase(ctx context.Context, caseID, kind string) ([]nrm.ReceivedPacket, error)
 	RespondReceived(ctx context.Context, id, status, caseID, by string) error

@@ -38,6 +38,17 @@ func (tx *Tx) OutboxOf(ctx context.Context, referralID string) ([]nrm.OutboxItem
 	return collect(tx, ctx, scanOutbox, "SELECT "+outboxColumns+" FROM exchange_outbox WHERE referral_id = ? ORDER BY created_at, id", referralID)
 }
 
+// PendingOutboxFor lists every packet still queued for a partner, due or
+// not, oldest first, locked on PostgreSQL until the transaction ends (the
+// export that takes them out of the outbox).
+func (tx *Tx) PendingOutboxFor(ctx context.Context, partnerID string) ([]nrm.OutboxItem, error) {
+	q := "SELECT " + outboxColumns + " FROM exchange_outbox WHERE partner_id = ? AND status = ? ORDER BY created_at, id"
+	if tx.s.engine == Postgres {
+		q += " FOR UPDATE"
+	}
+	return collect(tx, ctx, scanOutbox, q, partnerID, nrm.OutboxPending)
+}
+
 // ClaimOutbox takes up to limit pending packets due at now (only the one
 // named, if only is not empty) for delivery by this process, and leases
 // them until lease: another process claims them only after that. On

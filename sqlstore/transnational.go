@@ -98,6 +98,16 @@ func (tx *Tx) ReceivedReferral(ctx context.Context, partnerID, packetID string) 
 		partnerID, packetID, "referral"), scanReceived, "incoming referral")
 }
 
+// ReceivedBefore reports whether a packet id was received from a sender
+// before (the unique constraint on the two stays the last word).
+func (tx *Tx) ReceivedBefore(ctx context.Context, sender, packetID string) (bool, error) {
+	var n int
+	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM exchange_received WHERE sender = ? AND packet_id = ?", sender, packetID).Scan(&n); err != nil {
+		return false, nrm.Internal(err)
+	}
+	return n > 0, nil
+}
+
 // ReceivedOf lists received packets of a kind (and a status, if given),
 // newest first.
 func (tx *Tx) ReceivedOf(ctx context.Context, kind, status string, limit int) ([]nrm.ReceivedPacket, error) {

@@ -180,14 +180,45 @@ func TestTransnationalEndToEnd(t *testing.T) {
 		if r := nrmRun(t, "", md.in.args("exchange", "import", file)...); r.code == 0 || !strings.Contains(r.stderr, "replay") {
 			t.Errorf("a second import: exit %d %s", r.code, r.stderr)
 		}
-		md.serve(top) // it serves on past this subtest
+		// The way back on a file too: the sender is unreachable now, so the
+		// acknowledgement and the follow-up wait in the receiver's outbox
+		// until they are exported together as one bundle.
+		gb.srv.MustStop(t)
+		md.serve(t)
 		local := md.acceptLatest(t)
 		c := md.must(t, 200, "GET", "/api/v1/cases/"+local, md.worker, nil)
 		if c["person"].(map[string]any)["given_name"] != "Doina" {
 			t.Errorf("the local case: %v", c["person"])
 		}
-		path := "/api/v1/transnational-referrals/" + ref["id"].(string)
-		eventually(t, "the ack on the sender", func() bool { return gb.must(t, 200, "GET", path, gb.worker, nil)["status"] == "accepted" })
+		md.must(t, 201, "POST", "/api/v1/cases/"+local+"/follow-ups", md.worker, map[string]any{"report": "back with her mother"})
+		md.srv.MustStop(t)
+		back := filepath.Join(t.TempDir(), "back.bundle")
+		out = MustRun(t, "", md.in.args("exchange", "export", "--partner", md.partner, "--out", back)...)
+		if !strings.Contains(out[0], "wrote 2 packets") {
+			t.Fatalf("export of the queued packets: %v", out)
+		}
+		b, err = os.ReadFile(back)
+		if err != nil || bytes.Contains(b, []byte("back with her mother")) || bytes.Contains(b, []byte("Doina")) {
+			t.Fatalf("the bundle (%v) holds plaintext or nothing", err)
+		}
+		if r := nrmRun(t, "", md.in.args("exchange", "export", "--partner", md.partner, "--out", back)...); r.code == 0 ||
+			!strings.Contains(r.stderr, "nothing is queued") {
+			t.Errorf("a second export: exit %d %s", r.code, r.stderr)
+		}
+		out = MustRun(t, "", gb.in.args("exchange", "import", back)...)
+		if len(out) != 2 || !strings.Contains(out[0], `"kind":"ack"`) || !strings.Contains(out[1], `"kind":"follow-up"`) {
+			t.Errorf("import of the bundle: %v", out)
+		}
+		if r := nrmRun(t, "", gb.in.args("exchange", "import", back)...); r.code == 0 || strings.Count(r.stderr, "(replay)") != 2 {
+			t.Errorf("the bundle imported again: exit %d %s", r.code, r.stderr)
+		}
+		gb.serve(top) // it serves on past this subtest
+		md.serve(top)
+		got := gb.must(t, 200, "GET", "/api/v1/transnational-referrals/"+ref["id"].(string), gb.worker, nil)
+		ups, _ := got["follow_ups"].([]any)
+		if got["status"] != "accepted" || len(ups) != 1 || ups[0].(map[string]any)["report"] != "back with her mother" {
+			t.Errorf("the sender after the import: status %v, follow-ups %v", got["status"], ups)
+		}
 	})
 	gb.srv.MustStop(t)
 	md.srv.MustStop(t)

@@ -49,6 +49,7 @@ commands:
   demo-code --email E                   the current sign-in code of a demo user
   exchange identity                     this instance's identity JSON for partners (and its fingerprint)
   exchange export --referral ID --out FILE  a referral's sealed packet, to carry offline
+  exchange export --partner ID --out FILE   every packet queued for a partner, as one bundle
   exchange import FILE                  receive a packet carried offline (as the inbox does)
   partner add --identity FILE           trust a partner instance from its identity JSON
   partner remove --id ID                stop trusting a partner instance
@@ -297,6 +298,15 @@ func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return withApp(ctx, c, func(a *app) error {
+		n, err := a.svc.ReindexNames(systemCtx(ctx), func(done int) {
+			fmt.Fprintf(stdout, "re-indexing names for a newer normalisation: %d people\n", done)
+		})
+		if err != nil {
+			return fmt.Errorf("re-indexing names: %w", err)
+		}
+		if n > 0 {
+			fmt.Fprintf(stdout, "names of %d people re-indexed\n", n)
+		}
 		fmt.Fprintln(stdout, "schema up to date")
 		return nil
 	})

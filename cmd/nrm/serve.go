@@ -58,6 +58,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return a.keysUsable()
 	}
+	if n, err := a.svc.ReindexNames(systemCtx(ctx), func(done int) {
+		log.Info("re-indexing names for a newer normalisation", "persons", done)
+	}); err != nil {
+		return fmt.Errorf("re-indexing names: %w", err)
+	} else if n > 0 {
+		log.Info("names re-indexed", "persons", n)
+	}
 	handler := server.New(a.svc, log, ready, web.Options{TrustProxy: *trustProxy, TimeZone: loc})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
