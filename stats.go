@@ -303,3 +303,64 @@ func AgeBandAt(p Person, at Date) string {
 	}
 	return AgeBand(p.DateOfBirth.YearsAt(at))
 }
+
+// Header and Records lay a table out in rows, for CSV and spreadsheets: one
+// column per dimension, then the count ("" for a missing value, the word
+// "suppressed" for a suppressed count, never 0).
+func (t StatTable) Header() []string { return append(append([]string{}, t.By...), "count") }
+
+func (t StatTable) Records() [][]string {
+	var out [][]string
+	for _, c := range t.Cells {
+		var r []string
+		for _, b := range t.By {
+			v := ""
+			if p := c.Values[b]; p != nil {
+				v = *p
+			}
+			r = append(r, v)
+		}
+		if c.Count == nil {
+			r = append(r, "suppressed")
+		} else {
+			r = append(r, strconv.FormatInt(*c.Count, 10))
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// FactColumn is the column of the yearly report's facts: the category of
+// each event (a decision's outcome, a service's type...), beside the
+// columns of the cases projection it is counted with.
+const FactColumn = "fact"
+
+// StatFact is one anonymous event of a year: the projection's row it
+// belongs to and its category; From and On are the dates a decision's
+// timeliness is judged by. Facts never leave the service: only their
+// counts, through disclosure control.
+type StatFact struct {
+	Row, Value string
+	From, On   Date
+}
+
+// CompensationTotal sums a year's compensation claims in one currency:
+// how many were filed, awarded and paid, and the amounts in minor units.
+type CompensationTotal struct {
+	Currency                 string
+	Claims, Awards, Payments int64
+	Claimed, Awarded, Paid   int64
+}
+
+// The yearly report's measures: each is one query of the store
+// (sqlstore/report.go) listing a year's facts.
+const (
+	MeasureRegistered = "registered" // cases and notifications of the year, by record
+	MeasureReferrals  = "referrals"  // referrals made, by the recipient's kind of organisation
+	MeasureRG         = "rg"         // reasonable-grounds decisions taken, by outcome
+	MeasureCG         = "cg"         // conclusive-grounds decisions taken, by outcome
+	MeasureServices   = "services"   // services started, by type
+	MeasureReturns    = "returns"    // returns made
+	MeasureFollowUps  = "follow-ups" // follow-ups after a return, by the person's situation
+	MeasureClaims     = "claims"     // compensation claims filed, by route
+)

@@ -42,6 +42,7 @@ type Tx interface {
 	// Justice and safe return (service/justice_store.go).
 	JusticeTx
 	StatsStore
+	ReportStore  // the yearly report (service/report.go)
 	ReindexStore // name indexes of an older normalisation (service/reindex.go)
 	// NRM country assessments (service/assessments.go).
 	AssessmentStore

@@ -340,28 +340,42 @@ func (tx *Tx) ImportStats(ctx context.Context, name string, l *nrm.Layout, read 
 // a row counts once under each value of that (multi-valued) column, blanks
 // left out. The column names were checked against the dataset.
 func (tx *Tx) CrossTab(ctx context.Context, d nrm.StatDataset, by []string, split string) ([]nrm.RawCell, error) {
-	table, key, where := "stat_cases", "id", "1 = 1"
-	var wargs []any
-	phys := func(c string) string { return c }
+	src := tabSource{table: "stat_cases", key: "id", where: "1 = 1", dataset: d.Name, phys: func(c string) string { return c }}
 	if d.Name != nrm.CasesDataset {
-		table, key, where, wargs = "stat_rows", "row_key", "r.dataset = ?", []any{d.Name}
-		phys = func(c string) string { return fmt.Sprintf("c%02d", slices.Index(d.Columns, c)+1) }
+		src.table, src.key, src.where, src.wargs = "stat_rows", "row_key", "r.dataset = ?", []any{d.Name}
+		src.phys = func(c string) string { return fmt.Sprintf("c%02d", slices.Index(d.Columns, c)+1) }
 	}
 	for _, c := range by {
 		if !d.Has(c) {
 			return nil, nrm.Invalid("by", "unknown column %q", c)
 		}
 	}
+	return tx.crossTab(ctx, src, by, split)
+}
+
+// tabSource is what crossTab counts: a table (or a derived table and the
+// arguments of its placeholders), its row key, a condition, the dataset
+// whose stat_values split it, and the physical name of each column.
+type tabSource struct {
+	table, key, where string
+	targs, wargs      []any
+	dataset           string
+	phys              func(string) string
+}
+
+// crossTab is the one counting query of every statistic: the datasets'
+// cross-tabulations and the yearly report's (sqlstore/report.go).
+func (tx *Tx) crossTab(ctx context.Context, src tabSource, by []string, split string) ([]nrm.RawCell, error) {
+	table, key, where, phys := src.table, src.key, src.where, src.phys
 	var sel, group []string
 	for i, c := range by {
 		sel = append(sel, "r."+phys(c)+fmt.Sprintf(" AS a%d", i))
 		group = append(group, fmt.Sprintf("a%d", i))
 	}
 	var q string
-	var args []any
+	args := append(slices.Clone(src.targs), src.wargs...)
 	if split == "" {
 		q = "SELECT " + strings.Join(sel, ", ") + ", COUNT(*) FROM " + table + " r WHERE " + where + " GROUP BY " + strings.Join(group, ", ")
-		args = wargs
 	} else {
 		s := phys(split)
 		sel2 := slices.Clone(sel)
@@ -374,7 +388,7 @@ func (tx *Tx) CrossTab(ctx context.Context, d nrm.StatDataset, by []string, spli
 			where + " AND r." + s + " IS NOT NULL AND r." + s + " NOT LIKE '%;%' UNION ALL SELECT " + strings.Join(sel2, ", ") +
 			" FROM " + table + " r JOIN stat_values v ON v.dataset = ? AND v.col = ? AND v.row_key = r." + key + " WHERE " + where +
 			") x GROUP BY " + strings.Join(group, ", ")
-		args = append(append(slices.Clone(wargs), d.Name, s), wargs...)
+		args = append(append(append(args, src.targs...), src.dataset, s), src.wargs...)
 	}
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {

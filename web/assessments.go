@@ -62,8 +62,8 @@ func frameworkOf(fs []nrm.Framework, id string) nrm.Framework {
 	return nrm.Framework{ID: id, Title: id}
 }
 
-// lines splits a text area into its non-empty lines.
-func lines(s string) []string {
+// nonEmptyLines splits a text area into its non-empty lines.
+func nonEmptyLines(s string) []string {
 	var out []string
 	for _, l := range strings.Split(s, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
@@ -125,7 +125,7 @@ func (w *Web) createAssessment(rw http.ResponseWriter, r *http.Request, s servic
 		form[k] = r.PostFormValue(k)
 	}
 	x, err := w.svc.CreateAssessment(r.Context(), nrm.CountryAssessmentInput{Framework: form["framework"], Country: form["country"],
-		Period: nrm.PeriodInput{From: form["period.from"], To: form["period.to"]}, Team: lines(form["team"])})
+		Period: nrm.PeriodInput{From: form["period.from"], To: form["period.to"]}, Team: nonEmptyLines(form["team"])})
 	if err != nil {
 		if v, ok := pageFormError(err); ok {
 			v.Form = form
@@ -350,7 +350,7 @@ func (w *Web) scoreBenchmark(rw http.ResponseWriter, r *http.Request, s service.
 	for _, k := range []string{"score", "evidence", "sources"} {
 		form[k] = r.PostFormValue(k)
 	}
-	in := nrm.BenchmarkScoreInput{Evidence: form["evidence"], Sources: lines(form["sources"])}
+	in := nrm.BenchmarkScoreInput{Evidence: form["evidence"], Sources: nonEmptyLines(form["sources"])}
 	if n, err := strconv.Atoi(strings.TrimSpace(form["score"])); err == nil {
 		in.Score = &n
 	} else if strings.TrimSpace(form["score"]) != "" {

@@ -163,6 +163,12 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("GET /exchange/incoming", w.signedIn(w.incomingPage))
 	handle("POST /exchange/incoming/{id}/accept", w.signedIn(w.acceptIncoming))
 	handle("POST /exchange/incoming/{id}/decline", w.signedIn(w.declineIncoming))
+	// Statistics and the yearly report (web/statistics.go, web/report.go).
+	handle("GET /statistics", w.signedIn(w.statisticsPage))
+	handle("POST /statistics", w.signedIn(w.releaseStatistics))
+	handle("GET /statistics.csv", w.signedIn(w.statisticsCSV))
+	handle("GET /statistics.xlsx", w.signedIn(w.statisticsXLSX))
+	handle("GET /report", w.signedIn(w.reportPage))
 	handle("/", w.signedIn(func(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 		w.fail(rw, r, s, nrm.NotFound("page"))
 	}))
@@ -188,6 +194,7 @@ type navPermissions struct {
 	// NRM country assessments: every signed-in user reads them; a team's
 	// recommendations have clocks on the deadlines page.
 	Assessments, Recommendations bool
+	Stats                        bool // statistics and the yearly report
 }
 
 // menuCounts are the counts of the menu: referrals waiting and what is new.
@@ -217,6 +224,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 			Notify: nrm.Can(s.Actor, nrm.ActNotify, nrm.Access{}),
 			// Assessment teams see their recommendations' clocks on the deadlines page.
 			Assessments: nrm.Can(s.Actor, nrm.ActAssessmentRead, nrm.Access{}),
+			Stats:       nrm.Can(s.Actor, nrm.ActStatsRead, nrm.Access{}),
 		}
 		v.Can.Recommendations = nrm.Can(s.Actor, nrm.ActAssessmentWrite, nrm.Access{})
 		v.Menu = w.menuCounts(r, s)

@@ -52,8 +52,9 @@ var demoCases = []nrm.CaseInput{
 		ExploitationTypes: []string{"sexual-exploitation"}},
 }
 
-// seedDemo adds the demo organisations, users and cases once.
-func seedDemo(ctx context.Context, a *app) error {
+// seedDemo adds the demo organisations, users and cases once, and cohort
+// more cases for the statistics (demo_cohort.go).
+func seedDemo(ctx context.Context, a *app, cohort int) error {
 	sys := systemCtx(ctx)
 	orgs, err := a.svc.Orgs(sys)
 	if err != nil {
@@ -133,7 +134,10 @@ func seedDemo(ctx context.Context, a *app) error {
 		return err
 	}
 	// Country assessments of two fictitious scorings (demo_assessments.go).
-	return seedDemoAssessments(as("analyst@demo.invalid"), a)
+	if err := seedDemoAssessments(as("analyst@demo.invalid"), a); err != nil {
+		return err
+	}
+	return seedDemoCohort(ctx, a, as, orgIDs, cohort)
 }
 
 func demoHelp(url string, c common) string {

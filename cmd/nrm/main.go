@@ -57,6 +57,7 @@ commands:
   stats import --layout ctdc-vp|ctdc-global FILE [--dataset NAME]   import a statistical dataset
   stats --dataset NAME|cases --by COL[,COL...] [--split COL] [--privacy none|suppress|dp] [--k 10]
         [--epsilon E] [--format json|csv|table]   one cross-tabulation, through disclosure control
+  report --year YYYY [--format html|pdf] [--k 10] [--out FILE]   the yearly report, every figure suppressed under k
 
 every command takes --data DIR (env NRM_DATA, default ./nrm-data) and --db URL (env NRM_DB)
 `
@@ -133,6 +134,9 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return cmdPartnerRemove(ctx, rest, stdout)
 	case "stats":
 		return cmdStats(ctx, rest, stdout)
+	// The yearly report (cmd/nrm/report.go).
+	case "report":
+		return cmdReport(ctx, rest, stdout)
 	}
 	return usagef("unknown command %q; try 'nrm help'", cmd)
 }

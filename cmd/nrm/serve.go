@@ -23,6 +23,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("serve", &c)
 	addr := fs.String("addr", envOr("NRM_ADDR", "127.0.0.1:8080"), "listen address")
 	demo := fs.Bool("demo", false, "add fictitious demo organisations, users and cases")
+	cohort := fs.Int("demo-cohort", 0, "with --demo: N more fictitious cases met this year, for the statistics and the yearly report")
 	trustProxy := fs.Bool("trust-proxy", os.Getenv("NRM_TRUST_PROXY") == "1", "take client addresses from X-Forwarded-For")
 	zone := fs.String("timezone", os.Getenv("NRM_TIMEZONE"), "the time zone pages show times in, an IANA name such as Europe/Chisinau (default UTC)")
 	instanceFlags(fs, &c)
@@ -47,7 +48,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer a.close()
 	if *demo {
-		if err := seedDemo(ctx, a); err != nil {
+		if err := seedDemo(ctx, a, *cohort); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}

@@ -65,16 +65,16 @@ func writeStatTable(w io.Writer, t nrm.StatTable, format string) error {
 		return err
 	case "csv":
 		cw := csv.NewWriter(w)
-		cw.Write(StatHeader(t))
-		for _, r := range StatRecords(t) {
+		cw.Write(t.Header())
+		for _, r := range t.Records() {
 			cw.Write(r)
 		}
 		cw.Flush()
 		return cw.Error()
 	}
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(StatHeader(t), "\t"))
-	for _, r := range StatRecords(t) {
+	fmt.Fprintln(tw, strings.Join(t.Header(), "\t"))
+	for _, r := range t.Records() {
 		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
 	total := "suppressed"
@@ -83,31 +83,6 @@ func writeStatTable(w io.Writer, t nrm.StatTable, format string) error {
 	}
 	fmt.Fprintf(tw, "total%s\t%s\n", strings.Repeat("\t", len(t.By)-1), total)
 	return tw.Flush()
-}
-
-// StatHeader and StatRecords lay a table out in rows: one column per
-// dimension, then the count ("" for a missing value, "suppressed").
-func StatHeader(t nrm.StatTable) []string { return append(append([]string{}, t.By...), "count") }
-
-func StatRecords(t nrm.StatTable) [][]string {
-	var out [][]string
-	for _, c := range t.Cells {
-		var r []string
-		for _, b := range t.By {
-			v := ""
-			if p := c.Values[b]; p != nil {
-				v = *p
-			}
-			r = append(r, v)
-		}
-		if c.Count == nil {
-			r = append(r, "suppressed")
-		} else {
-			r = append(r, strconv.FormatInt(*c.Count, 10))
-		}
-		out = append(out, r)
-	}
-	return out
 }
 
 // nrm stats import --layout ctdc-vp|ctdc-global FILE [--dataset NAME]; the
