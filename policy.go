@@ -129,6 +129,13 @@ const (
 	// importing a statistical dataset (no case or person is created).
 	ActStatsRead   Action = "statistics.read"
 	ActStatsImport Action = "statistics.import"
+
+	// Trial monitoring (trials.go): trials observed by a monitoring
+	// organisation, written and read by its monitors only; the findings,
+	// which name no trial and no person, are for every signed-in user.
+	ActTrialWrite        Action = "trial.write"
+	ActTrialRead         Action = "trial.read"
+	ActTrialFindingsRead Action = "trial.findings.read"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -216,6 +223,12 @@ var rules = map[Action]rule{
 	// Statistics are the analysts' and the co-ordinators'.
 	ActStatsRead:   {roles: []Role{RoleAnalyst, RoleCoordinator}},
 	ActStatsImport: {roles: []Role{RoleAnalyst, RoleCoordinator}},
+
+	// Trial monitoring: monitors of a monitoring organisation, and no case
+	// action at all for them (they never read case files).
+	ActTrialWrite:        {roles: []Role{RoleTrialMonitor}, orgKinds: []OrgKind{KindTrialMonitor}},
+	ActTrialRead:         {roles: []Role{RoleTrialMonitor}, orgKinds: []OrgKind{KindTrialMonitor}},
+	ActTrialFindingsRead: {roles: Roles},
 }
 
 // Actions lists every action the policy knows.

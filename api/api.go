@@ -108,7 +108,10 @@ func (a *API) routes() []route {
 		{"GET /api/v1/statistics/ledger", a.statLedger},
 	}
 	// The tracks beside identification: justice and safe return.
-	return append(append(rs, a.justiceRoutes()...), a.returnRoutes()...)
+	rs = append(append(rs, a.justiceRoutes()...), a.returnRoutes()...)
+	// Trial monitoring (api/trials.go).
+	rs = append(rs, a.trialRoutes()...)
+	return rs
 }
 
 // Routes lists the pattern of every /api/v1 operation, the signed

@@ -42,6 +42,8 @@ type Tx interface {
 	// Justice and safe return (service/justice_store.go).
 	JusticeTx
 	StatsStore
+	// Trial monitoring (service/trials.go).
+	TrialStore
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)
