@@ -75,7 +75,7 @@ func TestTrialMonitoringContract(t *testing.T) {
 		})
 		t.Run("the court and charges are sealed in the database", func(t *testing.T) {
 			var details []byte
-			if err := w.a.RawDB(t).QueryRow("SELECT details FROM trials WHERE id = '"+id+"'").Scan(&details); err != nil {
+			if err := w.a.RawDB(t).QueryRow("SELECT details FROM trials WHERE id = '" + id + "'").Scan(&details); err != nil {
 				t.Fatal(err)
 			}
 			if len(details) == 0 || strings.Contains(string(details), "Chisinau") || strings.Contains(string(details), "1-123") {
@@ -229,4 +229,3 @@ func TestTrialMonitoringContract(t *testing.T) {
 		})
 	})
 }
-

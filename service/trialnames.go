@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"strings"
+	"unicode"
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/keyring"
@@ -32,7 +33,7 @@ func (s *Service) refuseNames(ctx context.Context, a nrm.Actor, object string, t
 	words := make([][]string, len(texts)) // the hashed words of each text
 	var all []string
 	for i, t := range texts {
-		words[i] = s.nameIndex(strings.Fields(keyring.Normalise(t.text)))
+		words[i] = s.nameIndex(textWords(t.text))
 		all = append(all, words[i]...)
 	}
 	if len(all) < 2 {
@@ -57,6 +58,12 @@ func (s *Service) refuseNames(ctx context.Context, a nrm.Actor, object string, t
 		return err
 	}
 	return nil
+}
+
+// textWords are the words of a text as names are indexed (keyring.Normalise),
+// split also at the punctuation names never hold ("Popescu, Ana").
+func textWords(text string) []string {
+	return strings.FieldsFunc(keyring.Normalise(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 }
 
 // namesOnePerson reports whether two adjacent, different words are both
