@@ -138,6 +138,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("POST /cases/{id}/residence", w.signedIn(w.addResidence))
 	handle("POST /cases/{id}/residence/{permit}/renew", w.signedIn(w.renewResidence))
 	w.registerTracks(handle) // justice and return (tracks.go)
+	w.registerTrials(handle) // trial monitoring (trials.go)
 	handle("GET /referrals", w.signedIn(w.inboxPage))
 	handle("POST /referrals/{id}/accept", w.signedIn(w.acceptReferral))
 	handle("POST /referrals/{id}/decline", w.signedIn(w.declineReferral))
@@ -181,7 +182,11 @@ type view struct {
 	Menu        service.Menu // the counts the menu shows
 }
 
-type navPermissions struct{ Cases, Create, Admin, Audit, Flags, Inbox, Due, Notify bool }
+type navPermissions struct {
+	Cases, Create, Admin, Audit, Flags, Inbox, Due, Notify bool
+	// Trial monitoring: the monitors' trials, and the findings for all.
+	Trials, TrialFindings bool
+}
 
 // menuCounts are the counts of the menu: referrals waiting and what is new.
 // A failure to count must not cost the user the page: it is logged and the
@@ -208,6 +213,9 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 			Inbox:  nrm.Can(s.Actor, nrm.ActReferralRespond, nrm.Access{Relation: nrm.RelRecipient}),
 			Due:    nrm.Can(s.Actor, nrm.ActDeadlines, nrm.Access{}),
 			Notify: nrm.Can(s.Actor, nrm.ActNotify, nrm.Access{}),
+			// Trial monitoring (trials.go).
+			Trials:        nrm.Can(s.Actor, nrm.ActTrialRead, nrm.Access{}),
+			TrialFindings: nrm.Can(s.Actor, nrm.ActTrialFindingsRead, nrm.Access{}),
 		}
 		v.Menu = w.menuCounts(r, s)
 	} else {
