@@ -14,8 +14,7 @@ import (
 	"github.com/nrmproject/nrm/service"
 )
 
-// trialLabels name the codes of trial monitoring (the verdicts are the
-// justice track's, in labels.go).
+// trialLabels name the codes of trial monitoring.
 var trialLabels = map[string]string{
 	"victim-identified":           "Victim identified as such",
 	"recovery-period-respected":   "Recovery and reflection period respected",
@@ -29,6 +28,10 @@ var trialLabels = map[string]string{
 	"non-punishment-raised":       "Non-punishment raised",
 	"compensation-claimed":        "Compensation claimed",
 	"immigration-status-secured":  "Immigration status secured",
+	"convicted-trafficking":       "Convicted of trafficking",
+	"convicted-other":             "Convicted of another offence",
+	"acquitted":                   "Acquitted",
+	"dismissed":                   "Dismissed",
 	nrm.SheetYes:                  "Yes",
 	nrm.SheetNo:                   "No",
 	nrm.SheetNotApplicable:        "Not applicable",
