@@ -20,6 +20,8 @@ type homeView struct {
 	Auditor  bool
 	Inbox    bool
 	Overview bool // the co-ordinator's instance-wide views
+	// TrialMonitor: a monitor's trials (trials.go).
+	TrialMonitor bool
 }
 
 // home serves GET /.
@@ -31,7 +33,7 @@ func (w *Web) home(rw http.ResponseWriter, r *http.Request, s service.SessionInf
 	}
 	v := homeView{Home: h, Admin: nrm.Can(s.Actor, nrm.ActUserManage, nrm.Access{}), Auditor: nrm.Can(s.Actor, nrm.ActAuditRead, nrm.Access{}),
 		Inbox:    nrm.Can(s.Actor, nrm.ActReferralRespond, nrm.Access{Relation: nrm.RelRecipient}),
-		Overview: nrm.Can(s.Actor, nrm.ActDeadlinesAll, nrm.Access{})}
+		Overview: nrm.Can(s.Actor, nrm.ActDeadlinesAll, nrm.Access{}), TrialMonitor: nrm.Can(s.Actor, nrm.ActTrialRead, nrm.Access{})}
 	for _, st := range nrm.States {
 		if n := h.ByState[st]; n > 0 {
 			v.Counts = append(v.Counts, stateCount{State: st, N: n, Href: href("/cases", queryValues(service.CaseListQuery{State: st, Sort: nrm.SortNewest}, 1))})

@@ -30,7 +30,10 @@ func TestTrialPages(t *testing.T) {
 		today := a.Svc.Today()
 		opened := today.AddDays(-40).String()
 
-		p := m.get(t, "/trials")
+		p := m.get(t, "/")
+		wantStatus(t, p, http.StatusOK)
+		wantContains(t, p, `class="card home-trials"`, `<a class="button" href="/trials">`)
+		p = m.get(t, "/trials")
 		wantStatus(t, p, http.StatusOK)
 		wantContains(t, p, `href="/trials"`, `href="/trials/findings"`, `action="/trials"`)
 		if strings.Contains(p.Body, `href="/cases"`) {
