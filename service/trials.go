@@ -22,6 +22,8 @@ import (
 type TrialStore interface {
 	InsertTrial(ctx context.Context, t nrm.TrialRecord) error
 	Trial(ctx context.Context, id string) (nrm.TrialRecord, error)
+	// LockTrial is Trial for a write, the row locked until the transaction ends.
+	LockTrial(ctx context.Context, id string) (nrm.TrialRecord, error)
 	TrialsOf(ctx context.Context, orgID string) ([]nrm.TrialRecord, error)
 	InsertTrialHearing(ctx context.Context, h nrm.TrialHearingRecord) error
 	TrialHearings(ctx context.Context, trialIDs []string) (map[string][]nrm.TrialHearingRecord, error)
@@ -271,13 +273,17 @@ func ParseTrialPeriod(country, from, to string) (string, nrm.Date, nrm.Date, err
 	return c, f, t, nil
 }
 
-// trialFor loads a trial for an action of the actor: a trial of another
-// organisation is not found.
+// trialFor loads a trial for an action of the actor (locked for a write):
+// a trial of another organisation is not found.
 func (s *Service) trialFor(ctx context.Context, tx Tx, a nrm.Actor, id string, act nrm.Action) (nrm.TrialRecord, error) {
 	if !nrm.ValidID(id) {
 		return nrm.TrialRecord{}, nrm.NotFound("trial")
 	}
-	t, err := tx.Trial(ctx, id)
+	load := tx.Trial
+	if act == nrm.ActTrialWrite {
+		load = tx.LockTrial
+	}
+	t, err := load(ctx, id)
 	if err != nil && nrm.ErrorCode(err) != nrm.CodeNotFound {
 		return t, err
 	}

@@ -33,6 +33,18 @@ func (tx *Tx) Trial(ctx context.Context, id string) (nrm.TrialRecord, error) {
 	return one(tx.queryRow(ctx, "SELECT "+trialColumns+" FROM trials WHERE id = ?", id), scanTrial, "trial")
 }
 
+// LockTrial loads a trial for a write that checks the order of its dates:
+// on PostgreSQL the row is locked until the transaction ends, so a hearing
+// and an outcome recorded at once are decided one after the other; on
+// SQLite the write transaction holds the database's one write lock.
+func (tx *Tx) LockTrial(ctx context.Context, id string) (nrm.TrialRecord, error) {
+	lock := ""
+	if tx.s.engine == Postgres {
+		lock = " FOR UPDATE"
+	}
+	return one(tx.queryRow(ctx, "SELECT "+trialColumns+" FROM trials WHERE id = ?"+lock, id), scanTrial, "trial")
+}
+
 // TrialsOf lists an organisation's trials, newest first.
 func (tx *Tx) TrialsOf(ctx context.Context, orgID string) ([]nrm.TrialRecord, error) {
 	return collect(tx, ctx, scanTrial, "SELECT "+trialColumns+" FROM trials WHERE org_id = ? ORDER BY created_at DESC, id", orgID)
