@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/internal/testapp"
 	"github.com/nrmproject/nrm/sqlstore"
 	"github.com/nrmproject/nrm/sqlstore/storetest"
@@ -113,5 +112,3 @@ func TestTrialTextNamingAPersonIsRefused(t *testing.T) {
 		})
 	})
 }
-
-var _ = nrm.ValidID
