@@ -135,6 +135,12 @@ const (
 	// user's to read.
 	ActAssessmentWrite Action = "assessment.write"
 	ActAssessmentRead  Action = "assessment.read"
+	// Trial monitoring (trials.go): trials observed by a monitoring
+	// organisation, written and read by its monitors only; the findings,
+	// which name no trial and no person, are for every signed-in user.
+	ActTrialWrite        Action = "trial.write"
+	ActTrialRead         Action = "trial.read"
+	ActTrialFindingsRead Action = "trial.findings.read"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -228,6 +234,11 @@ var rules = map[Action]rule{
 	// or a trial-monitoring organisation.
 	ActAssessmentWrite: {roles: []Role{RoleAnalyst, RoleCoordinator}, orgKinds: AssessmentTeamKinds},
 	ActAssessmentRead:  {roles: Roles},
+	// Trial monitoring: monitors of a monitoring organisation, and no case
+	// action at all for them (they never read case files).
+	ActTrialWrite:        {roles: []Role{RoleTrialMonitor}, orgKinds: []OrgKind{KindTrialMonitor}},
+	ActTrialRead:         {roles: []Role{RoleTrialMonitor}, orgKinds: []OrgKind{KindTrialMonitor}},
+	ActTrialFindingsRead: {roles: Roles},
 }
 
 // Actions lists every action the policy knows.

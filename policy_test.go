@@ -2,6 +2,7 @@ package nrm_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/nrmproject/nrm"
@@ -72,6 +73,13 @@ func expectedGrants() []grant {
 		}
 		for _, r := range caseRoles {
 			g = append(g, grant{r, nrm.ActDeadlines, rel, "", ""})
+		}
+		// Trial monitoring: the monitors of a monitoring organisation write
+		// and read trials; every signed-in user reads the findings.
+		g = append(g, grant{nrm.RoleTrialMonitor, nrm.ActTrialWrite, rel, "", nrm.KindTrialMonitor},
+			grant{nrm.RoleTrialMonitor, nrm.ActTrialRead, rel, "", nrm.KindTrialMonitor})
+		for _, r := range nrm.Roles {
+			g = append(g, grant{r, nrm.ActTrialFindingsRead, rel, "", ""})
 		}
 		for _, r := range []nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement} {
 			g = append(g, grant{r, nrm.ActNotify, rel, "", ""})
@@ -158,6 +166,26 @@ func TestPolicyCoversEveryRoleActionAndRelation(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("action %s has no expected grants in this test", act)
+		}
+	}
+}
+
+// A trial monitor never reads a case file: no case action is granted to
+// the role, whatever the organisation and its relation to the case.
+func TestTrialMonitorHasNoCaseAction(t *testing.T) {
+	for _, act := range nrm.Actions() {
+		if strings.HasPrefix(string(act), "trial.") {
+			continue
+		}
+		for _, kind := range nrm.OrgKinds {
+			for _, rel := range nrm.Relations {
+				for _, scope := range scopesFor(rel) {
+					a := nrm.Actor{UserID: "u", OrgID: "o", OrgKind: kind, Role: nrm.RoleTrialMonitor}
+					if nrm.Can(a, act, nrm.Access{Relation: rel, Scope: scope}) {
+						t.Errorf("a trial monitor of a %s organisation may %s on a case it stands to as %s", kind, act, rel)
+					}
+				}
+			}
 		}
 	}
 }

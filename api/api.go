@@ -111,6 +111,8 @@ func (a *API) routes() []route {
 	rs = append(append(rs, a.justiceRoutes()...), a.returnRoutes()...)
 	// NRM country assessments (assessments.go).
 	rs = append(rs, a.assessmentRoutes()...)
+	// Trial monitoring (api/trials.go).
+	rs = append(rs, a.trialRoutes()...)
 	return rs
 }
 

@@ -52,6 +52,9 @@ type Service struct {
 	signer    *auditlog.Signer
 	committer *committer
 	tokens    *tokenCache // API tokens recently resolved (tokencheck.go)
+	// nameRefusals counts the texts of trial monitors refused for naming a
+	// person of the case files (trials.go), so the check is no oracle.
+	nameRefusals *throttle
 }
 
 // New wires the service. The logger must never receive personal data.
@@ -85,7 +88,8 @@ func New(store Store, keys *keyring.Keyring, log *slog.Logger, cfg Config) (*Ser
 	if err != nil {
 		return nil, fmt.Errorf("audit signer: %w", err)
 	}
-	s := &Service{keys: keys, log: log, cfg: cfg, throttle: newThrottle(), signer: signer, tokens: newTokenCache()}
+	s := &Service{keys: keys, log: log, cfg: cfg, throttle: newThrottle(), signer: signer, tokens: newTokenCache(),
+		nameRefusals: newThrottleOf(trialNameRefusals)}
 	s.store = confirmingStore{Store: store, s: s}
 	s.committer = newCommitter(s, cfg.AuditGroupWait)
 	return s, nil

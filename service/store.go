@@ -46,6 +46,8 @@ type Tx interface {
 	ReindexStore // name indexes of an older normalisation (service/reindex.go)
 	// NRM country assessments (service/assessments.go).
 	AssessmentStore
+	// Trial monitoring (service/trials.go).
+	TrialStore
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)

@@ -29,6 +29,7 @@ func lockFor(failures int) time.Duration {
 type throttle struct {
 	mu      sync.Mutex
 	windows map[string]*ipWindowCount
+	limit   int // failures allowed per ipWindow
 }
 
 type ipWindowCount struct {
@@ -36,14 +37,18 @@ type ipWindowCount struct {
 	n     int
 }
 
-func newThrottle() *throttle { return &throttle{windows: map[string]*ipWindowCount{}} }
+func newThrottle() *throttle { return newThrottleOf(ipFailures) }
+
+func newThrottleOf(limit int) *throttle {
+	return &throttle{windows: map[string]*ipWindowCount{}, limit: limit}
+}
 
 // blocked reports whether addr has failed too often lately.
 func (t *throttle) blocked(addr string, now time.Time) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	w := t.windows[addr]
-	return w != nil && now.Sub(w.start) < ipWindow && w.n >= ipFailures
+	return w != nil && now.Sub(w.start) < ipWindow && w.n >= t.limit
 }
 
 func (t *throttle) fail(addr string, now time.Time) {

@@ -22,6 +22,8 @@ type homeView struct {
 	Overview bool // the co-ordinator's instance-wide views
 	// Recs are the clocks of an assessment team's recommendations (nil for others).
 	Recs *recommendationTable
+	// TrialMonitor: a monitor's trials (trials.go).
+	TrialMonitor bool
 }
 
 // home serves GET /.
@@ -33,7 +35,7 @@ func (w *Web) home(rw http.ResponseWriter, r *http.Request, s service.SessionInf
 	}
 	v := homeView{Home: h, Admin: nrm.Can(s.Actor, nrm.ActUserManage, nrm.Access{}), Auditor: nrm.Can(s.Actor, nrm.ActAuditRead, nrm.Access{}),
 		Inbox:    nrm.Can(s.Actor, nrm.ActReferralRespond, nrm.Access{Relation: nrm.RelRecipient}),
-		Overview: nrm.Can(s.Actor, nrm.ActDeadlinesAll, nrm.Access{})}
+		Overview: nrm.Can(s.Actor, nrm.ActDeadlinesAll, nrm.Access{}), TrialMonitor: nrm.Can(s.Actor, nrm.ActTrialRead, nrm.Access{})}
 	if v.Recs, err = w.recommendationTable(r, 0); err != nil {
 		w.fail(rw, r, s, err)
 		return

@@ -140,6 +140,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	w.registerTracks(handle) // justice and return (tracks.go)
 	// NRM country assessments (assessments.go).
 	w.registerAssessments(handle)
+	w.registerTrials(handle) // trial monitoring (trials.go)
 	handle("GET /referrals", w.signedIn(w.inboxPage))
 	handle("POST /referrals/{id}/accept", w.signedIn(w.acceptReferral))
 	handle("POST /referrals/{id}/decline", w.signedIn(w.declineReferral))
@@ -195,6 +196,8 @@ type navPermissions struct {
 	// recommendations have clocks on the deadlines page.
 	Assessments, Recommendations bool
 	Stats                        bool // statistics and the yearly report
+	// Trial monitoring: the monitors' trials, and the findings for all.
+	Trials, TrialFindings bool
 }
 
 // menuCounts are the counts of the menu: referrals waiting and what is new.
@@ -225,6 +228,9 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 			// Assessment teams see their recommendations' clocks on the deadlines page.
 			Assessments: nrm.Can(s.Actor, nrm.ActAssessmentRead, nrm.Access{}),
 			Stats:       nrm.Can(s.Actor, nrm.ActStatsRead, nrm.Access{}),
+			// Trial monitoring (trials.go).
+			Trials:        nrm.Can(s.Actor, nrm.ActTrialRead, nrm.Access{}),
+			TrialFindings: nrm.Can(s.Actor, nrm.ActTrialFindingsRead, nrm.Access{}),
 		}
 		v.Can.Recommendations = nrm.Can(s.Actor, nrm.ActAssessmentWrite, nrm.Access{})
 		v.Menu = w.menuCounts(r, s)

@@ -38,6 +38,10 @@ var demoOrgs = []struct {
 		{"auditor@demo.invalid", "Demo Auditor", "auditor"},
 		{"analyst@demo.invalid", "Demo Analyst", "analyst"}, // an assessment team
 	}},
+	// Trial monitoring (issue 12).
+	{"Demo Trial Monitors (fictitious)", "trial-monitor", []demoUser{
+		{"monitor@demo.invalid", "Demo Trial Monitor", "trial-monitor"},
+	}},
 }
 
 var demoCases = []nrm.CaseInput{
@@ -137,7 +141,27 @@ func seedDemo(ctx context.Context, a *app, cohort int) error {
 	if err := seedDemoAssessments(as("analyst@demo.invalid"), a); err != nil {
 		return err
 	}
-	return seedDemoCohort(ctx, a, as, orgIDs, cohort)
+	if err := seedDemoCohort(ctx, a, as, orgIDs, cohort); err != nil {
+		return err
+	}
+	return seedDemoTrial(as("monitor@demo.invalid"), a)
+}
+
+// seedDemoTrial: the monitors observe a trial, one hearing so far.
+func seedDemoTrial(monitor context.Context, a *app) error {
+	today, victims, defendants := a.svc.Today(), 2, 3
+	t, err := a.svc.CreateTrial(monitor, nrm.TrialInput{Court: "Demo Crown Court (fictitious)", Country: "GB",
+		CaseNumber: "DEMO-T-001", Charges: []string{"Modern Slavery Act 2015 s.1"}, OpenedOn: today.AddDays(-30).String(),
+		Victims: &victims, Defendants: &defendants})
+	if err != nil {
+		return err
+	}
+	_, err = a.svc.AddTrialHearing(monitor, t.ID, nrm.TrialHearingInput{Date: today.AddDays(-10).String(),
+		Sheet: map[string]string{"victim-identified": "yes", "rights-informed": "yes", "interpreter": "no",
+			"legal-representation": "yes", "protective-measures-ordered": "yes", "protective-measures-applied": "no",
+			"intimidation": "not-observed", "compensation-claimed": "no"},
+		Notes: "W1 testified from behind a screen; the interpreter arrived an hour late."})
+	return err
 }
 
 func demoHelp(url string, c common) string {
