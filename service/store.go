@@ -42,6 +42,8 @@ type Tx interface {
 	// Justice and safe return (service/justice_store.go).
 	JusticeTx
 	StatsStore
+	// Exports: HTCDS and k-anonymous microdata (service/exports.go).
+	ExportStore
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)
