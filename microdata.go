@@ -133,7 +133,7 @@ func places(codes []string, step int) []string {
 var ctdcExploitation = map[string][2]string{
 	"forced-labour": {"isForcedLabour", ""}, "child-labour": {"isForcedLabour", ""},
 	"domestic-servitude": {"isForcedLabour", "typeOfLabourDomesticWork"}, "forced-begging": {"isForcedLabour", "typeOfLabourBegging"},
-	"forced-criminality": {"isForcedLabour", "typeOfLabourIllicitActivities"},
+	"forced-criminality":  {"isForcedLabour", "typeOfLabourIllicitActivities"},
 	"sexual-exploitation": {"isSexualExploit", ""}, "forced-marriage": {"isForcedMarriage", ""},
 	"forced-military": {"isForcedMilitary", ""}, "organ-removal": {"isOrganRemoval", ""},
 	"illegal-adoption": {"isOtherExploit", ""}, "surrogacy": {"isOtherExploit", ""}, "other": {"isOtherExploit", ""},
