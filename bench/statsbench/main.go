@@ -3,17 +3,20 @@
 //
 //   - fill: N rows in the cases projection (stat_cases), generated here
 //     and inserted in one transaction, many rows a statement;
+//
 //   - crosstab: the same run's SELECT count(*) of the table, then a
 //     two-column cross-tabulation through service.Statistics (the function
 //     nrm stats and the API call), each timed RUNS times;
+//
 //   - ctdc: writes a CTDC global-layout file of N rows with the codebook's
 //     quirks, for nrm stats import to be timed on (see bench/stats.sh);
+//
 //   - import: times service.ImportStats (what nrm stats import calls) on a file.
 //
-//	go run ./bench/statsbench -data DIR [-db URL] fill -rows 1000000
-//	go run ./bench/statsbench -data DIR [-db URL] crosstab -by sex,age_band -runs 5
-//	go run ./bench/statsbench ctdc -rows 100000 -out FILE
-//	go run ./bench/statsbench -data DIR [-db URL] import -file FILE
+//     go run ./bench/statsbench -data DIR [-db URL] fill -rows 1000000
+//     go run ./bench/statsbench -data DIR [-db URL] crosstab -by sex,age_band -runs 5
+//     go run ./bench/statsbench ctdc -rows 100000 -out FILE
+//     go run ./bench/statsbench -data DIR [-db URL] import -file FILE
 package main
 
 import (
