@@ -1,6 +1,7 @@
 package nrm_test
 
 import (
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -131,5 +132,15 @@ func TestM49CoversCountries(t *testing.T) {
 		if nrm.M49Region(nrm.M49SubRegion(cc)) == "" {
 			t.Errorf("%s has no UN region", cc)
 		}
+	}
+}
+
+// A control character is refused (U+001F joins a stored row's values).
+func TestCTDCRefusesControlCharacters(t *testing.T) {
+	file := strings.Join(nrm.LayoutVP.Columns, ",") + "\n2020,Fe\x1fmale,Adult,,,Asia,Europe,,,,,,,,,"
+	_, err := nrm.LayoutVP.Read(strings.NewReader(file), func([]*string) error { return nil })
+	var ie *nrm.ImportError
+	if !errors.As(err, &ie) || ie.Line != 2 || ie.Column != "gender" {
+		t.Errorf("%v, want line 2, column gender", err)
 	}
 }

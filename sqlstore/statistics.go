@@ -203,7 +203,23 @@ func backfillStats(ctx context.Context, tx *Tx) error {
 }
 
 // dataMigrations run in Go right after the SQL migration of their version.
-var dataMigrations = map[int]func(context.Context, *Tx) error{11: backfillStats}
+var dataMigrations = map[int]func(context.Context, *Tx) error{11: backfillStats, 15: packStatRows}
+
+// statSep joins the values of a packed imported row (migration 0015).
+const statSep = "\x1f"
+
+// packStatRows packs the rows imported on SQLite before migration 0015.
+func packStatRows(ctx context.Context, tx *Tx) error {
+	if tx.s.engine != SQLite {
+		return nil
+	}
+	parts := make([]string, nrm.MaxStatColumns)
+	for i := range parts {
+		parts[i] = fmt.Sprintf("coalesce(c%02d, '')", i+1)
+	}
+	_, err := tx.exec(ctx, "UPDATE stat_rows SET packed = "+strings.Join(parts, " || char(31) || ")+" WHERE packed IS NULL")
+	return err
+}
 
 // Datasets.
 
@@ -292,6 +308,10 @@ func (tx *Tx) ImportStats(ctx context.Context, name string, l *nrm.Layout, read 
 	head := "INSERT INTO stat_rows (dataset, row_key, " + strings.Join(cols, ", ") + ") VALUES "
 	one := "(?" + strings.Repeat(", ?", ncol+1) + ")"
 	batch := 30000 / (ncol + 2)
+	var packed strings.Builder
+	if lite {
+		head, one, batch = "INSERT INTO stat_rows (dataset, row_key, packed) VALUES ", "(?, ?, ?)", 10000
+	}
 	var args, vargs []any
 	rows, vrows := 0, 0
 	flush := func() error {
@@ -315,15 +335,30 @@ func (tx *Tx) ImportStats(ctx context.Context, name string, l *nrm.Layout, read 
 		key := strconv.Itoa(n)
 		n++
 		args = append(args, name, key)
+		if lite {
+			packed.Reset()
+			for i, v := range vals {
+				if i > 0 {
+					packed.WriteString(statSep)
+				}
+				if v != nil {
+					packed.WriteString(*v)
+				}
+			}
+			args = append(args, packed.String())
+			rows++
+			if rows >= batch {
+				return flush()
+			}
+			return nil
+		}
 		for i, v := range vals {
 			if v == nil {
 				args = append(args, nil)
 				continue
 			}
 			args = append(args, *v)
-			// On SQLite --split is counted in Go from the value itself
-			// (countRows): the values' rows are PostgreSQL's alone.
-			if !lite && strings.Contains(*v, ";") {
+			if strings.Contains(*v, ";") {
 				for _, x := range nrm.SplitValues(*v) {
 					vargs = append(vargs, name, key, cols[i], x)
 					vrows++
@@ -402,7 +437,15 @@ func (tx *Tx) CrossTab(ctx context.Context, d nrm.StatDataset, by []string, spli
 			inner, args = "SELECT "+strings.Join(sel, ", ")+" FROM "+table+" r WHERE "+where, wargs
 			splitAt = slices.Index(by, split)
 		}
-		return tx.countRows(ctx, inner, len(by), splitAt, args...)
+		var picks []int
+		if d.Name != nrm.CasesDataset {
+			// An imported row is packed (migration 0015).
+			inner, args = "SELECT r.packed FROM stat_rows r WHERE r.dataset = ?", wargs
+			for _, c := range by {
+				picks = append(picks, slices.Index(d.Columns, c))
+			}
+		}
+		return tx.countRows(ctx, inner, len(by), splitAt, picks, args...)
 	}
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
@@ -435,7 +478,10 @@ func (tx *Tx) CrossTab(ctx context.Context, d nrm.StatDataset, by []string, spli
 
 // countRows counts the rows a query answers by their values (n columns,
 // NULL a value of its own), in one pass.
-func (tx *Tx) countRows(ctx context.Context, q string, n, splitAt int, args ...any) ([]nrm.RawCell, error) {
+//
+// With picks, the query answers one packed row (migration 0015) and picks
+// are the indexes of the n values in it; an empty value is missing.
+func (tx *Tx) countRows(ctx context.Context, q string, n, splitAt int, picks []int, args ...any) ([]nrm.RawCell, error) {
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, nrm.Internal(err)
@@ -446,6 +492,11 @@ func (tx *Tx) countRows(ctx context.Context, q string, n, splitAt int, args ...a
 	for i := range raw {
 		dest[i] = &raw[i]
 	}
+	var packed sql.RawBytes
+	if picks != nil {
+		dest = []any{&packed}
+	}
+	var fields [][]byte
 	cells := map[string]*nrm.RawCell{}
 	var order []string
 	var key []byte
@@ -476,6 +527,15 @@ func (tx *Tx) countRows(ctx context.Context, q string, n, splitAt int, args ...a
 		if err := rows.Scan(dest...); err != nil {
 			return nil, nrm.Internal(err)
 		}
+		if picks != nil {
+			fields = splitPacked(fields[:0], packed)
+			for i, p := range picks {
+				raw[i] = nil
+				if p < len(fields) && len(fields[p]) > 0 {
+					raw[i] = fields[p]
+				}
+			}
+		}
 		if splitAt < 0 || raw[splitAt] == nil {
 			if splitAt < 0 {
 				count()
@@ -499,6 +559,18 @@ func (tx *Tx) countRows(ctx context.Context, q string, n, splitAt int, args ...a
 		out = append(out, *cells[k])
 	}
 	return out, nil
+}
+
+// splitPacked splits a packed row at U+001F without copying.
+func splitPacked(out [][]byte, b []byte) [][]byte {
+	for {
+		i := bytes.IndexByte(b, 0x1f)
+		if i < 0 {
+			return append(out, b)
+		}
+		out = append(out, b[:i])
+		b = b[i+1:]
+	}
 }
 
 // The ledger of differentially private releases.

@@ -131,3 +131,25 @@ func indexOf(xs []string, s string) int {
 	}
 	return -1
 }
+
+// TestPackedRowsMigration: rows imported on SQLite before migration 0015
+// (values in c01..c63) are packed by it and counted as before.
+func TestPackedRowsMigration(t *testing.T) {
+	in := newInstance(t, sqlstore.SQLite)
+	MustRun(t, "", in.args("migrate")...)
+	db := rawDB(t, in)
+	for _, q := range []string{
+		"DELETE FROM schema_migrations WHERE version = 15",
+		"ALTER TABLE stat_rows DROP COLUMN packed",
+		"INSERT INTO stat_datasets (name, layout, row_count, imported_at) VALUES ('old', 'ctdc-global', 3, 0)",
+		"INSERT INTO stat_rows (dataset, row_key, c01, c03, c28) VALUES ('old', '0', '2020', 'Female', '1'), ('old', '1', '2020', 'Female', NULL), ('old', '2', '2021', NULL, '1')",
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	out := MustRun(t, "", in.args("stats", "--dataset", "old", "--by", "gender,yearOfRegistration,isForcedLabour", "--format", "json")...)
+	got, _ := cellsOf(t, out[0], "gender", "yearOfRegistration", "isForcedLabour")
+	sameCounts(t, "old rows after migration 0015", got, map[string]int64{
+		key(sp("Female"), sp("2020"), sp("1")): 1, key(sp("Female"), sp("2020"), nil): 1, key(nil, sp("2021"), sp("1")): 1})
+}
