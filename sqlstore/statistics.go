@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -299,82 +298,14 @@ func (tx *Tx) ImportStats(ctx context.Context, name string, l *nrm.Layout, read 
 			return 0, nrm.Internal(err)
 		}
 	}
-	lite := tx.s.engine == SQLite
-	ncol := len(l.Columns)
-	cols := make([]string, ncol)
-	for i := range cols {
-		cols[i] = fmt.Sprintf("c%02d", i+1)
+	var count int
+	var err error
+	if tx.s.engine == SQLite {
+		count, err = tx.importPacked(ctx, name, read)
+	} else {
+		count, err = tx.importColumns(ctx, name, l, read)
 	}
-	head := "INSERT INTO stat_rows (dataset, row_key, " + strings.Join(cols, ", ") + ") VALUES "
-	one := "(?" + strings.Repeat(", ?", ncol+1) + ")"
-	batch := 30000 / (ncol + 2)
-	var packed strings.Builder
-	if lite {
-		head, one, batch = "INSERT INTO stat_rows (dataset, row_key, packed) VALUES ", "(?, ?, ?)", 10000
-	}
-	var args, vargs []any
-	rows, vrows := 0, 0
-	flush := func() error {
-		if rows > 0 {
-			q := head + one + strings.Repeat(", "+one, rows-1)
-			if _, err := tx.exec(ctx, q, args...); err != nil {
-				return nrm.Internal(err)
-			}
-		}
-		if vrows > 0 {
-			q := "INSERT INTO stat_values (dataset, row_key, col, value) VALUES (?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?)", vrows-1)
-			if _, err := tx.exec(ctx, q, vargs...); err != nil {
-				return nrm.Internal(err)
-			}
-		}
-		args, vargs, rows, vrows = args[:0], vargs[:0], 0, 0
-		return nil
-	}
-	n := 0
-	count, err := read(func(vals []*string) error {
-		key := strconv.Itoa(n)
-		n++
-		args = append(args, name, key)
-		if lite {
-			packed.Reset()
-			for i, v := range vals {
-				if i > 0 {
-					packed.WriteString(statSep)
-				}
-				if v != nil {
-					packed.WriteString(*v)
-				}
-			}
-			args = append(args, packed.String())
-			rows++
-			if rows >= batch {
-				return flush()
-			}
-			return nil
-		}
-		for i, v := range vals {
-			if v == nil {
-				args = append(args, nil)
-				continue
-			}
-			args = append(args, *v)
-			if strings.Contains(*v, ";") {
-				for _, x := range nrm.SplitValues(*v) {
-					vargs = append(vargs, name, key, cols[i], x)
-					vrows++
-				}
-			}
-		}
-		rows++
-		if rows >= batch || vrows >= 7000 {
-			return flush()
-		}
-		return nil
-	})
 	if err != nil {
-		return 0, err
-	}
-	if err := flush(); err != nil {
 		return 0, err
 	}
 	if _, err := tx.exec(ctx, "INSERT INTO stat_datasets (name, layout, row_count, imported_at) VALUES (?, ?, ?, ?)",
