@@ -56,8 +56,8 @@ func (tx *Tx) importPacked(ctx context.Context, name string, read func(add func(
 
 // importColumns writes each value in its column (PostgreSQL): a batch is
 // one INSERT from unnest(arrays), one array a column, so the server parses
-// one statement and the driver sends each column as one array; the values
-// of multi-valued fields go to stat_values for --split the same way.
+// one statement and the driver sends each column as one array. A split
+// column is split by the query (CrossTab), so nothing else is written.
 func (tx *Tx) importColumns(ctx context.Context, name string, l *nrm.Layout, read func(add func([]*string) error) (int, error)) (int, error) {
 	const batch = 5000
 	ncol := len(l.Columns)
@@ -69,25 +69,19 @@ func (tx *Tx) importColumns(ctx context.Context, name string, l *nrm.Layout, rea
 		strings.Repeat(", ?::text[]", ncol) + ")"
 	keys := make([]string, 0, batch)
 	columns := make([][]*string, ncol)
-	var vkeys, vcols, vvals []string
 	flush := func() error {
-		if len(keys) > 0 {
-			args := make([]any, 0, ncol+2)
-			args = append(args, name, keys)
-			for _, c := range columns {
-				args = append(args, c)
-			}
-			if _, err := tx.exec(ctx, insert, args...); err != nil {
-				return nrm.Internal(err)
-			}
+		if len(keys) == 0 {
+			return nil
 		}
-		if len(vkeys) > 0 {
-			if _, err := tx.exec(ctx, "INSERT INTO stat_values (dataset, row_key, col, value) SELECT ?, * FROM unnest(?::text[], ?::text[], ?::text[])",
-				name, vkeys, vcols, vvals); err != nil {
-				return nrm.Internal(err)
-			}
+		args := make([]any, 0, ncol+2)
+		args = append(args, name, keys)
+		for _, c := range columns {
+			args = append(args, c)
 		}
-		keys, vkeys, vcols, vvals = keys[:0], vkeys[:0], vcols[:0], vvals[:0]
+		if _, err := tx.exec(ctx, insert, args...); err != nil {
+			return nrm.Internal(err)
+		}
+		keys = keys[:0]
 		for i := range columns {
 			columns[i] = columns[i][:0]
 		}
@@ -95,16 +89,10 @@ func (tx *Tx) importColumns(ctx context.Context, name string, l *nrm.Layout, rea
 	}
 	n := 0
 	count, err := read(func(vals []*string) error {
-		key := strconv.Itoa(n)
+		keys = append(keys, strconv.Itoa(n))
 		n++
-		keys = append(keys, key)
 		for i, v := range vals {
 			columns[i] = append(columns[i], v) // each value is a string of its own (Layout.Read)
-			if v != nil && strings.Contains(*v, ";") {
-				for _, x := range nrm.SplitValues(*v) {
-					vkeys, vcols, vvals = append(vkeys, key), append(vcols, cols[i]), append(vvals, x)
-				}
-			}
 		}
 		if len(keys) >= batch {
 			return flush()

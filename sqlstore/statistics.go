@@ -100,9 +100,8 @@ var statUpsert = func() string {
 		") ON CONFLICT (id) DO UPDATE SET " + strings.Join(set, ", ")
 }()
 
-// multiValued are the columns of "cases" that may hold several values.
-var multiValued = []string{"citizenship", "exploitation_type"}
-
+// putStatRow writes a case's row. A multi-valued column is split by the
+// cross-tabulation itself (CrossTab), so the row is all there is.
 func (tx *Tx) putStatRow(ctx context.Context, id string, r nrm.StatRow) error {
 	args := []any{id}
 	for _, c := range nrm.CaseStatColumns {
@@ -110,20 +109,6 @@ func (tx *Tx) putStatRow(ctx context.Context, id string, r nrm.StatRow) error {
 	}
 	if _, err := tx.exec(ctx, statUpsert, args...); err != nil {
 		return nrm.Internal(err)
-	}
-	if _, err := tx.exec(ctx, "DELETE FROM stat_values WHERE dataset = ? AND row_key = ?", nrm.CasesDataset, id); err != nil {
-		return nrm.Internal(err)
-	}
-	for _, c := range multiValued {
-		if !strings.Contains(r[c], ";") {
-			continue
-		}
-		for _, v := range nrm.SplitValues(r[c]) {
-			if _, err := tx.exec(ctx, "INSERT INTO stat_values (dataset, row_key, col, value) VALUES (?, ?, ?, ?)",
-				nrm.CasesDataset, id, c, v); err != nil {
-				return nrm.Internal(err)
-			}
-		}
 	}
 	return nil
 }
@@ -292,8 +277,7 @@ func (tx *Tx) ImportStats(ctx context.Context, name string, l *nrm.Layout, read 
 	if !datasetName(name) {
 		return 0, nrm.Invalid("dataset", "letters, digits, '.', '-' and '_', at most 64, and not %q", nrm.CasesDataset)
 	}
-	for _, q := range []string{"DELETE FROM stat_rows WHERE dataset = ?", "DELETE FROM stat_values WHERE dataset = ?",
-		"DELETE FROM stat_datasets WHERE name = ?"} {
+	for _, q := range []string{"DELETE FROM stat_rows WHERE dataset = ?", "DELETE FROM stat_datasets WHERE name = ?"} {
 		if _, err := tx.exec(ctx, q, name); err != nil {
 			return 0, nrm.Internal(err)
 		}
@@ -319,11 +303,11 @@ func (tx *Tx) ImportStats(ctx context.Context, name string, l *nrm.Layout, read 
 // a row counts once under each value of that (multi-valued) column, blanks
 // left out. The column names were checked against the dataset.
 func (tx *Tx) CrossTab(ctx context.Context, d nrm.StatDataset, by []string, split string) ([]nrm.RawCell, error) {
-	table, key, where := "stat_cases", "id", "1 = 1"
+	table, where := "stat_cases", "1 = 1"
 	var wargs []any
 	phys := func(c string) string { return c }
 	if d.Name != nrm.CasesDataset {
-		table, key, where, wargs = "stat_rows", "row_key", "r.dataset = ?", []any{d.Name}
+		table, where, wargs = "stat_rows", "r.dataset = ?", []any{d.Name}
 		phys = func(c string) string { return fmt.Sprintf("c%02d", slices.Index(d.Columns, c)+1) }
 	}
 	for _, c := range by {
@@ -345,18 +329,21 @@ func (tx *Tx) CrossTab(ctx context.Context, d nrm.StatDataset, by []string, spli
 		q = "SELECT " + strings.Join(sel, ", ") + ", COUNT(*) FROM " + table + " r WHERE " + where + " GROUP BY " + strings.Join(group, ", ")
 		args = wargs
 	} else {
+		// A row counts once under each value of the split column, as
+		// nrm.SplitValues splits it (trimmed, blanks and -99 left out, each
+		// value once); a value without ";" is itself. Split here in SQL, so
+		// an import writes no row per value.
 		s := phys(split)
 		sel2 := slices.Clone(sel)
 		for i, c := range by {
 			if c == split {
-				sel2[i] = fmt.Sprintf("v.value AS a%d", i)
+				sel2[i] = fmt.Sprintf("x.v AS a%d", i)
 			}
 		}
-		inner = "SELECT " + strings.Join(sel, ", ") + " FROM " + table + " r WHERE " +
-			where + " AND r." + s + " IS NOT NULL AND r." + s + " NOT LIKE '%;%' UNION ALL SELECT " + strings.Join(sel2, ", ") +
-			" FROM " + table + " r JOIN stat_values v ON v.dataset = ? AND v.col = ? AND v.row_key = r." + key + " WHERE " + where
-		q = "SELECT " + strings.Join(group, ", ") + ", COUNT(*) FROM (" + inner + ") x GROUP BY " + strings.Join(group, ", ")
-		args = append(append(slices.Clone(wargs), d.Name, s), wargs...)
+		inner = "SELECT " + strings.Join(sel2, ", ") + " FROM " + table + " r CROSS JOIN LATERAL (SELECT DISTINCT btrim(p) AS v FROM unnest(string_to_array(r." +
+			s + ", ';')) p WHERE btrim(p) NOT IN ('', '-99')) x WHERE " + where + " AND r." + s + " IS NOT NULL"
+		q = "SELECT " + strings.Join(group, ", ") + ", COUNT(*) FROM (" + inner + ") y GROUP BY " + strings.Join(group, ", ")
+		args = wargs
 	}
 	if tx.s.engine == SQLite {
 		// SQLite has no hash aggregation: GROUP BY sorts every row, 7 s for

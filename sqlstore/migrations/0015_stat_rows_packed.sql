@@ -7,3 +7,8 @@
 -- already imported on SQLite are packed by a data migration
 -- (sqlstore/statistics.go, packStatRows).
 ALTER TABLE stat_rows ADD COLUMN packed TEXT;
+
+-- --split is now split by the cross-tabulation itself (SQL on PostgreSQL,
+-- Go on SQLite): stat_values is no longer written or read. The table stays
+-- for now; its rows go.
+DELETE FROM stat_values;
