@@ -193,6 +193,11 @@ func (l *Layout) value(col, raw string) (*string, error) {
 	if len(s) > 200 {
 		return nil, errors.New("longer than 200 characters")
 	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return nil, errors.New("a control character") // never in a CTDC value; U+001F joins a stored row's values
+		}
+	}
 	return &s, nil
 }
 

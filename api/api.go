@@ -106,6 +106,9 @@ func (a *API) routes() []route {
 		{"GET /api/v1/statistics", a.statistics},
 		{"GET /api/v1/statistics/datasets", a.statDatasets},
 		{"GET /api/v1/statistics/ledger", a.statLedger},
+		// Exchange (issue 11): HTCDS export and k-anonymous microdata (api/exports.go).
+		{"GET /api/v1/exports/htcds", a.exportHTCDS},
+		{"GET /api/v1/statistics/microdata", a.exportMicrodata},
 	}
 	// The tracks beside identification: justice and safe return.
 	rs = append(append(rs, a.justiceRoutes()...), a.returnRoutes()...)
@@ -193,6 +196,10 @@ func (a *API) handle(mux *http.ServeMux, pattern string, h handlerFunc) {
 		}
 		if err != nil {
 			a.writeError(w, r, err)
+			return
+		}
+		if raw, ok := body.(rawBody); ok {
+			raw.write(w, status)
 			return
 		}
 		writeJSON(w, status, body)

@@ -306,6 +306,9 @@ var operationSchemas = map[string]struct{ status, body, answer string }{
 	"GET /api/v1/statistics":                            {"200", "", "StatisticsTable"},
 	"GET /api/v1/statistics/datasets":                   {"200", "", "StatisticsDatasetList"},
 	"GET /api/v1/statistics/ledger":                     {"200", "", "StatisticsLedger"},
+	// Exchange exports (issue 11).
+	"GET /api/v1/exports/htcds":        {"200", "", "HtcdsExport"},
+	"GET /api/v1/statistics/microdata": {"200", "", "StatisticsMicrodataCsv"},
 }
 
 // Each operation takes the body its handler decodes and answers with the
@@ -557,6 +560,7 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"StatisticsRelease", nrm.StatRelease{}, false},
 		{"StatisticsBudget", nrm.StatBudget{}, false},
 		{"StatisticsLedger", ledgerJSON{}, false},
+		{"HtcdsExport", htcdsExportJSON{}, false},
 	}
 	for _, a := range answers {
 		s := schema(t, doc, a.schema)

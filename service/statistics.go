@@ -19,6 +19,8 @@ import (
 type StatsStore interface {
 	StatDatasets(ctx context.Context) ([]nrm.StatDataset, error)
 	StatDataset(ctx context.Context, name string) (nrm.StatDataset, error)
+	// StatShape is StatDataset without counting the rows of "cases".
+	StatShape(ctx context.Context, name string) (nrm.StatDataset, error)
 	ImportStats(ctx context.Context, name string, l *nrm.Layout, read func(add func([]*string) error) (int, error)) (int, error)
 	CrossTab(ctx context.Context, d nrm.StatDataset, by []string, split string) ([]nrm.RawCell, error)
 	SpendBudget(ctx context.Context, dataset, by string, epsilon, budget *big.Rat) error
@@ -46,7 +48,7 @@ func (s *Service) Statistics(ctx context.Context, in nrm.StatQueryInput) (nrm.St
 	}
 	var raw []nrm.RawCell
 	count := func(tx Tx) error {
-		d, err := tx.StatDataset(ctx, q.Dataset)
+		d, err := tx.StatShape(ctx, q.Dataset)
 		if nrm.ErrorCode(err) == nrm.CodeNotFound {
 			return nrm.Invalid("dataset", "unknown dataset %q", q.Dataset)
 		}

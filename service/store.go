@@ -48,6 +48,8 @@ type Tx interface {
 	AssessmentStore
 	// Trial monitoring (service/trials.go).
 	TrialStore
+	// Exports: HTCDS and k-anonymous microdata (service/exports.go).
+	ExportStore
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)

@@ -88,7 +88,7 @@ func (tx *Tx) CrossTabFacts(ctx context.Context, facts []nrm.StatFact, by []stri
 		list = "SELECT j.e->>0 AS row_id, j.e->>1 AS fact FROM json_array_elements(CAST(? AS json)) AS j(e)"
 	}
 	src := tabSource{table: "(SELECT s.*, f.fact FROM (" + list + ") f JOIN stat_cases s ON s.id = f.row_id)",
-		targs: []any{string(doc)}, key: "id", where: "1 = 1", dataset: nrm.CasesDataset, phys: func(c string) string { return c }}
+		targs: []any{string(doc)}, where: "1 = 1", phys: func(c string) string { return c }}
 	return tx.crossTab(ctx, src, by, split)
 }
 

@@ -1,13 +1,13 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"math/big"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -100,9 +100,8 @@ var statUpsert = func() string {
 		") ON CONFLICT (id) DO UPDATE SET " + strings.Join(set, ", ")
 }()
 
-// multiValued are the columns of "cases" that may hold several values.
-var multiValued = []string{"citizenship", "exploitation_type"}
-
+// putStatRow writes a case's row. A multi-valued column is split by the
+// cross-tabulation itself (CrossTab), so the row is all there is.
 func (tx *Tx) putStatRow(ctx context.Context, id string, r nrm.StatRow) error {
 	args := []any{id}
 	for _, c := range nrm.CaseStatColumns {
@@ -110,20 +109,6 @@ func (tx *Tx) putStatRow(ctx context.Context, id string, r nrm.StatRow) error {
 	}
 	if _, err := tx.exec(ctx, statUpsert, args...); err != nil {
 		return nrm.Internal(err)
-	}
-	if _, err := tx.exec(ctx, "DELETE FROM stat_values WHERE dataset = ? AND row_key = ?", nrm.CasesDataset, id); err != nil {
-		return nrm.Internal(err)
-	}
-	for _, c := range multiValued {
-		if !strings.Contains(r[c], ";") {
-			continue
-		}
-		for _, v := range nrm.SplitValues(r[c]) {
-			if _, err := tx.exec(ctx, "INSERT INTO stat_values (dataset, row_key, col, value) VALUES (?, ?, ?, ?)",
-				nrm.CasesDataset, id, c, v); err != nil {
-				return nrm.Internal(err)
-			}
-		}
 	}
 	return nil
 }
@@ -202,7 +187,23 @@ func backfillStats(ctx context.Context, tx *Tx) error {
 }
 
 // dataMigrations run in Go right after the SQL migration of their version.
-var dataMigrations = map[int]func(context.Context, *Tx) error{11: backfillStats}
+var dataMigrations = map[int]func(context.Context, *Tx) error{11: backfillStats, 15: packStatRows}
+
+// statSep joins the values of a packed imported row (migration 0015).
+const statSep = "\x1f"
+
+// packStatRows packs the rows imported on SQLite before migration 0015.
+func packStatRows(ctx context.Context, tx *Tx) error {
+	if tx.s.engine != SQLite {
+		return nil
+	}
+	parts := make([]string, nrm.MaxStatColumns)
+	for i := range parts {
+		parts[i] = fmt.Sprintf("coalesce(c%02d, '')", i+1)
+	}
+	_, err := tx.exec(ctx, "UPDATE stat_rows SET packed = "+strings.Join(parts, " || char(31) || ")+" WHERE packed IS NULL")
+	return err
+}
 
 // Datasets.
 
@@ -241,11 +242,20 @@ func (tx *Tx) StatDatasets(ctx context.Context) ([]nrm.StatDataset, error) {
 // StatDataset describes one dataset, or is not found.
 func (tx *Tx) StatDataset(ctx context.Context, name string) (nrm.StatDataset, error) {
 	if name == nrm.CasesDataset {
-		d := nrm.StatDataset{Name: name, Layout: "nrm-cases", Columns: nrm.CaseStatColumns}
+		d, _ := tx.StatShape(ctx, name)
 		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM stat_cases").Scan(&d.Rows); err != nil {
 			return d, nrm.Internal(err)
 		}
 		return d, nil
+	}
+	return tx.StatShape(ctx, name)
+}
+
+// StatShape is StatDataset without counting the cases projection's rows
+// (Rows is 0 for it): what a cross-tabulation needs, which counts anyway.
+func (tx *Tx) StatShape(ctx context.Context, name string) (nrm.StatDataset, error) {
+	if name == nrm.CasesDataset {
+		return nrm.StatDataset{Name: name, Layout: "nrm-cases", Columns: nrm.CaseStatColumns}, nil
 	}
 	d := nrm.StatDataset{Name: name}
 	err := tx.queryRow(ctx, "SELECT layout, row_count FROM stat_datasets WHERE name = ?", name).Scan(&d.Layout, &d.Rows)
@@ -267,66 +277,19 @@ func (tx *Tx) ImportStats(ctx context.Context, name string, l *nrm.Layout, read 
 	if !datasetName(name) {
 		return 0, nrm.Invalid("dataset", "letters, digits, '.', '-' and '_', at most 64, and not %q", nrm.CasesDataset)
 	}
-	for _, q := range []string{"DELETE FROM stat_rows WHERE dataset = ?", "DELETE FROM stat_values WHERE dataset = ?",
-		"DELETE FROM stat_datasets WHERE name = ?"} {
+	for _, q := range []string{"DELETE FROM stat_rows WHERE dataset = ?", "DELETE FROM stat_datasets WHERE name = ?"} {
 		if _, err := tx.exec(ctx, q, name); err != nil {
 			return 0, nrm.Internal(err)
 		}
 	}
-	ncol := len(l.Columns)
-	cols := make([]string, ncol)
-	for i := range cols {
-		cols[i] = fmt.Sprintf("c%02d", i+1)
+	var count int
+	var err error
+	if tx.s.engine == SQLite {
+		count, err = tx.importPacked(ctx, name, read)
+	} else {
+		count, err = tx.importColumns(ctx, name, l, read)
 	}
-	head := "INSERT INTO stat_rows (dataset, row_key, " + strings.Join(cols, ", ") + ") VALUES "
-	one := "(?" + strings.Repeat(", ?", ncol+1) + ")"
-	batch := 30000 / (ncol + 2)
-	var args, vargs []any
-	rows, vrows := 0, 0
-	flush := func() error {
-		if rows > 0 {
-			q := head + one + strings.Repeat(", "+one, rows-1)
-			if _, err := tx.exec(ctx, q, args...); err != nil {
-				return nrm.Internal(err)
-			}
-		}
-		if vrows > 0 {
-			q := "INSERT INTO stat_values (dataset, row_key, col, value) VALUES (?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?)", vrows-1)
-			if _, err := tx.exec(ctx, q, vargs...); err != nil {
-				return nrm.Internal(err)
-			}
-		}
-		args, vargs, rows, vrows = args[:0], vargs[:0], 0, 0
-		return nil
-	}
-	n := 0
-	count, err := read(func(vals []*string) error {
-		key := strconv.Itoa(n)
-		n++
-		args = append(args, name, key)
-		for i, v := range vals {
-			if v == nil {
-				args = append(args, nil)
-				continue
-			}
-			args = append(args, *v)
-			if strings.Contains(*v, ";") {
-				for _, x := range nrm.SplitValues(*v) {
-					vargs = append(vargs, name, key, cols[i], x)
-					vrows++
-				}
-			}
-		}
-		rows++
-		if rows >= batch || vrows >= 7000 {
-			return flush()
-		}
-		return nil
-	})
 	if err != nil {
-		return 0, err
-	}
-	if err := flush(); err != nil {
 		return 0, err
 	}
 	if _, err := tx.exec(ctx, "INSERT INTO stat_datasets (name, layout, row_count, imported_at) VALUES (?, ?, ?, ?)",
@@ -340,10 +303,11 @@ func (tx *Tx) ImportStats(ctx context.Context, name string, l *nrm.Layout, read 
 // a row counts once under each value of that (multi-valued) column, blanks
 // left out. The column names were checked against the dataset.
 func (tx *Tx) CrossTab(ctx context.Context, d nrm.StatDataset, by []string, split string) ([]nrm.RawCell, error) {
-	src := tabSource{table: "stat_cases", key: "id", where: "1 = 1", dataset: d.Name, phys: func(c string) string { return c }}
+	src := tabSource{table: "stat_cases", where: "1 = 1", phys: func(c string) string { return c }}
 	if d.Name != nrm.CasesDataset {
-		src.table, src.key, src.where, src.wargs = "stat_rows", "row_key", "r.dataset = ?", []any{d.Name}
+		src.table, src.where, src.wargs = "stat_rows", "r.dataset = ?", []any{d.Name}
 		src.phys = func(c string) string { return fmt.Sprintf("c%02d", slices.Index(d.Columns, c)+1) }
+		src.packed = d.Columns
 	}
 	for _, c := range by {
 		if !d.Has(c) {
@@ -354,41 +318,66 @@ func (tx *Tx) CrossTab(ctx context.Context, d nrm.StatDataset, by []string, spli
 }
 
 // tabSource is what crossTab counts: a table (or a derived table and the
-// arguments of its placeholders), its row key, a condition, the dataset
-// whose stat_values split it, and the physical name of each column.
+// arguments of its placeholders), a condition and its arguments, and the
+// physical name of each column. packed: an imported dataset's columns,
+// whose rows SQLite keeps packed in one text (migration 0015).
 type tabSource struct {
-	table, key, where string
-	targs, wargs      []any
-	dataset           string
-	phys              func(string) string
+	table, where string
+	targs, wargs []any
+	phys         func(string) string
+	packed       []string
 }
 
 // crossTab is the one counting query of every statistic: the datasets'
 // cross-tabulations and the yearly report's (sqlstore/report.go).
 func (tx *Tx) crossTab(ctx context.Context, src tabSource, by []string, split string) ([]nrm.RawCell, error) {
-	table, key, where, phys := src.table, src.key, src.where, src.phys
+	table, where, phys := src.table, src.where, src.phys
 	var sel, group []string
 	for i, c := range by {
 		sel = append(sel, "r."+phys(c)+fmt.Sprintf(" AS a%d", i))
 		group = append(group, fmt.Sprintf("a%d", i))
 	}
-	var q string
+	// The table appears once in every query below: its arguments, then the
+	// condition's.
 	args := append(slices.Clone(src.targs), src.wargs...)
+	var q string
 	if split == "" {
 		q = "SELECT " + strings.Join(sel, ", ") + ", COUNT(*) FROM " + table + " r WHERE " + where + " GROUP BY " + strings.Join(group, ", ")
 	} else {
+		// A row counts once under each value of the split column, as
+		// nrm.SplitValues splits it (trimmed, blanks and -99 left out, each
+		// value once); a value without ";" is itself. Split here in SQL, so
+		// an import writes no row per value.
 		s := phys(split)
 		sel2 := slices.Clone(sel)
 		for i, c := range by {
 			if c == split {
-				sel2[i] = fmt.Sprintf("v.value AS a%d", i)
+				sel2[i] = fmt.Sprintf("x.v AS a%d", i)
 			}
 		}
-		q = "SELECT " + strings.Join(group, ", ") + ", COUNT(*) FROM (SELECT " + strings.Join(sel, ", ") + " FROM " + table + " r WHERE " +
-			where + " AND r." + s + " IS NOT NULL AND r." + s + " NOT LIKE '%;%' UNION ALL SELECT " + strings.Join(sel2, ", ") +
-			" FROM " + table + " r JOIN stat_values v ON v.dataset = ? AND v.col = ? AND v.row_key = r." + key + " WHERE " + where +
-			") x GROUP BY " + strings.Join(group, ", ")
-		args = append(append(append(args, src.targs...), src.dataset, s), src.wargs...)
+		inner := "SELECT " + strings.Join(sel2, ", ") + " FROM " + table + " r CROSS JOIN LATERAL (SELECT DISTINCT btrim(p) AS v FROM unnest(string_to_array(r." +
+			s + ", ';')) p WHERE btrim(p) NOT IN ('', '-99')) x WHERE " + where + " AND r." + s + " IS NOT NULL"
+		q = "SELECT " + strings.Join(group, ", ") + ", COUNT(*) FROM (" + inner + ") y GROUP BY " + strings.Join(group, ", ")
+	}
+	if tx.s.engine == SQLite {
+		// SQLite has no hash aggregation: GROUP BY sorts every row, 7 s for
+		// a million (bench/README.md). One pass over the rows, counted in a
+		// map here in the same process, takes a tenth of that; a split
+		// column's values are split here as nrm.SplitValues splits them.
+		inner := "SELECT " + strings.Join(sel, ", ") + " FROM " + table + " r WHERE " + where
+		splitAt := -1
+		if split != "" {
+			splitAt = slices.Index(by, split)
+		}
+		var picks []int
+		if src.packed != nil {
+			// An imported row is packed (migration 0015).
+			inner, args = "SELECT r.packed FROM stat_rows r WHERE "+where, src.wargs
+			for _, c := range by {
+				picks = append(picks, slices.Index(src.packed, c))
+			}
+		}
+		return tx.countRows(ctx, inner, len(by), splitAt, picks, args...)
 	}
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
@@ -417,6 +406,103 @@ func (tx *Tx) crossTab(ctx context.Context, src tabSource, by []string, split st
 		out = append(out, c)
 	}
 	return out, rowsErr(rows)
+}
+
+// countRows counts the rows a query answers by their values (n columns,
+// NULL a value of its own), in one pass.
+//
+// With picks, the query answers one packed row (migration 0015) and picks
+// are the indexes of the n values in it; an empty value is missing.
+func (tx *Tx) countRows(ctx context.Context, q string, n, splitAt int, picks []int, args ...any) ([]nrm.RawCell, error) {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, nrm.Internal(err)
+	}
+	defer rows.Close()
+	raw := make([]sql.RawBytes, n)
+	dest := make([]any, n)
+	for i := range raw {
+		dest[i] = &raw[i]
+	}
+	var packed sql.RawBytes
+	if picks != nil {
+		dest = []any{&packed}
+	}
+	var fields [][]byte
+	cells := map[string]*nrm.RawCell{}
+	var order []string
+	var key []byte
+	count := func() {
+		key = key[:0]
+		for _, v := range raw {
+			if v == nil {
+				key = append(key, 0)
+				continue
+			}
+			key = append(append(append(key, 1), v...), 0)
+		}
+		c := cells[string(key)]
+		if c == nil {
+			c = &nrm.RawCell{Values: make([]*string, n)}
+			for i, v := range raw {
+				if v != nil {
+					s := string(v)
+					c.Values[i] = &s
+				}
+			}
+			cells[string(key)] = c
+			order = append(order, string(key))
+		}
+		c.Count++
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nrm.Internal(err)
+		}
+		if picks != nil {
+			fields = splitPacked(fields[:0], packed)
+			for i, p := range picks {
+				raw[i] = nil
+				if p < len(fields) && len(fields[p]) > 0 {
+					raw[i] = fields[p]
+				}
+			}
+		}
+		if splitAt < 0 || raw[splitAt] == nil {
+			if splitAt < 0 {
+				count()
+			}
+			continue // a row without the split column's value counts under none
+		}
+		if !bytes.Contains(raw[splitAt], []byte{';'}) {
+			count()
+			continue
+		}
+		for _, v := range nrm.SplitValues(string(raw[splitAt])) {
+			raw[splitAt] = []byte(v)
+			count()
+		}
+	}
+	if err := rowsErr(rows); err != nil {
+		return nil, err
+	}
+	out := make([]nrm.RawCell, 0, len(order))
+	for _, k := range order {
+		out = append(out, *cells[k])
+	}
+	return out, nil
+}
+
+// splitPacked splits a packed row at U+001F without copying.
+func splitPacked(out [][]byte, b []byte) [][]byte {
+	for {
+		i := bytes.IndexByte(b, 0x1f)
+		if i < 0 {
+			return append(out, b)
+		}
+		out = append(out, b[:i])
+		b = b[i+1:]
+	}
 }
 
 // The ledger of differentially private releases.

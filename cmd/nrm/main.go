@@ -58,6 +58,8 @@ commands:
   stats --dataset NAME|cases --by COL[,COL...] [--split COL] [--privacy none|suppress|dp] [--k 10]
         [--epsilon E] [--format json|csv|table]   one cross-tabulation, through disclosure control
   report --year YYYY [--format html|pdf] [--k 10] [--out FILE]   the yearly report, every figure suppressed under k
+  stats export --layout ctdc-global [--k 10] [--out FILE]
+                                        the cases as k-anonymous CTDC microdata, for publication
 
 every command takes --data DIR (env NRM_DATA, default ./nrm-data) and --db URL (env NRM_DB)
 `

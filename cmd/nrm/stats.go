@@ -22,6 +22,9 @@ func cmdStats(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "import" {
 		return cmdStatsImport(ctx, args[1:], stdout)
 	}
+	if len(args) > 0 && args[0] == "export" {
+		return cmdStatsExport(ctx, args[1:], stdout) // cmd/nrm/exports.go
+	}
 	var c common
 	fs := newFlags("stats", &c)
 	dataset := fs.String("dataset", "", "the dataset: cases, or an imported one")
