@@ -54,6 +54,12 @@ commands:
   partner add --identity FILE           trust a partner instance from its identity JSON
   partner remove --id ID                stop trusting a partner instance
   stats import --layout ctdc-vp|ctdc-global FILE [--dataset NAME]   import a statistical dataset
+  backup --out FILE [--keys-out FILE] (--passphrase-stdin | --age-recipient R)
+                                        an online backup: the data file, and the key bundle apart
+                                        (PostgreSQL: the database itself is pg_dump's, taken beside it)
+  restore --from FILE --keys FILE (--passphrase-stdin | --identity FILE) --data NEWDIR [--db URL]
+                                        a backup into a new data directory; refused unless its
+                                        audit log verifies
   stats --dataset NAME|cases --by COL[,COL...] [--split COL] [--privacy none|suppress|dp] [--k 10]
         [--epsilon E] [--format json|csv|table]   one cross-tabulation, through disclosure control
 
@@ -132,6 +138,11 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return cmdPartnerRemove(ctx, rest, stdout)
 	case "stats":
 		return cmdStats(ctx, rest, stdout)
+	// Backup and restore (issue 15).
+	case "backup":
+		return cmdBackup(ctx, rest, stdin, stdout)
+	case "restore":
+		return cmdRestore(ctx, rest, stdin, stdout)
 	}
 	return usagef("unknown command %q; try 'nrm help'", cmd)
 }
@@ -142,6 +153,8 @@ type common struct {
 	db           string
 	jurisdiction string // serve only; others use the environment's
 	instance     identityNames
+	// ignoreMasterKeyFile: restore reads the KEK it restored, not NRM_MASTER_KEY_FILE.
+	ignoreMasterKeyFile bool
 }
 
 func newFlags(name string, c *common) *flag.FlagSet {
@@ -203,7 +216,11 @@ func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
 	if err := os.Chmod(c.data, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	keys, err := keyring.Open(filepath.Join(c.data, "keys"), os.Getenv("NRM_MASTER_KEY_FILE"))
+	masterKeyFile := os.Getenv("NRM_MASTER_KEY_FILE")
+	if c.ignoreMasterKeyFile {
+		masterKeyFile = ""
+	}
+	keys, err := keyring.Open(filepath.Join(c.data, "keys"), masterKeyFile)
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
