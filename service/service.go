@@ -48,6 +48,7 @@ type Service struct {
 	signer    *auditlog.Signer
 	committer *committer
 	tokens    *tokenCache // API tokens recently resolved (tokencheck.go)
+	work      signinWork  // what sign-ins did (password.go)
 }
 
 // New wires the service. The logger must never receive personal data.
