@@ -228,7 +228,20 @@ func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Exchange, err = exchangeConfig(c); err != nil {
+	// Under the keyring's lock: processes starting at once on a new data
+	// directory must not both make the instance's exchange keys (the second
+	// would find half a pair). A read-only key directory cannot be locked,
+	// and needs no lock: its keys exist.
+	ran := false
+	loadExchange := func() error {
+		ran = true
+		cfg.Exchange, err = exchangeConfig(c)
+		return err
+	}
+	if err = keys.Hold(loadExchange); err != nil && !ran {
+		err = loadExchange()
+	}
+	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("exchange keys: %w", err)
 	}
