@@ -32,6 +32,8 @@ const (
 	partKeys     = "keys"
 	manifestName = "MANIFEST.json"
 	snapshotName = "nrm.db"
+	// snapshotPrefix names a snapshot being taken (removed when done).
+	snapshotPrefix = ".backup-"
 	// minPassphrase: scrypt slows guessing, it does not make a short
 	// passphrase safe.
 	minPassphrase = 12
@@ -175,7 +177,9 @@ func cmdBackup(ctx context.Context, args []string, stdin io.Reader, stdout io.Wr
 				return err
 			}
 			if engine == sqlstore.SQLite {
-				tmpDB = *out + ".snapshot-" + id
+				// Beside the live database, in its trust domain: a crash
+				// mid-backup leaves no plaintext copy on the backup storage.
+				tmpDB = filepath.Join(filepath.Dir(a.store.Path()), snapshotPrefix+id+".db")
 				return a.store.SnapshotTo(ctx, tmpDB)
 			}
 			return nil
@@ -337,7 +341,8 @@ func addDataFiles(tw *tar.Writer, dataDir, dbPath string) error {
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || skip[abs(path)] || rel == manifestName || rel == snapshotName {
+		if !d.Type().IsRegular() || skip[abs(path)] || rel == manifestName || rel == snapshotName ||
+			strings.HasPrefix(d.Name(), snapshotPrefix) {
 			return nil
 		}
 		return addFile(tw, path, "files/"+filepath.ToSlash(rel))

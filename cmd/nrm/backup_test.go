@@ -315,6 +315,11 @@ func TestBackupRefusals(t *testing.T) {
 	const pass = "a long passphrase for the test\n"
 	MustRun(t, pass, in.args("backup", "--out", out, "--passphrase-stdin")...)
 
+	t.Run("the_snapshot_is_not_left_in_the_data_directory", func(t *testing.T) {
+		if left, _ := filepath.Glob(filepath.Join(in.data, ".backup-*")); len(left) > 0 {
+			t.Errorf("left behind: %v", left)
+		}
+	})
 	t.Run("the_data_file_holds_no_key_material", func(t *testing.T) {
 		r := nrmRun(t, pass, "restore", "--from", out, "--keys", out, "--passphrase-stdin", "--data", filepath.Join(dir, "x"))
 		if r.code != 1 || !strings.Contains(r.stderr, "not its keys file") {
