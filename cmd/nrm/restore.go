@@ -51,7 +51,7 @@ func cmdRestore(ctx context.Context, args []string, stdin io.Reader, stdout io.W
 	if err != nil {
 		return err
 	}
-	id, res, err := restoreInto(ctx, c, *from, *keysFile, ids)
+	id, res, master, err := restoreInto(ctx, c, *from, *keysFile, ids)
 	if err != nil {
 		// Nothing left behind: not the files, not the half-restored database.
 		if created {
@@ -65,6 +65,10 @@ func cmdRestore(ctx context.Context, args []string, stdin io.Reader, stdout io.W
 	if c.db != "" {
 		fmt.Fprintln(stdout, "database: the one given by --db (restored from pg_dump by the operator)")
 	}
+	if master {
+		fmt.Fprintf(stdout, "the key-encryption key was kept in NRM_MASTER_KEY_FILE: it is now %s; move it back there\n",
+			filepath.Join(c.data, "keys", keyring.KEKFile))
+	}
 	fmt.Fprintf(stdout, "ok %d entries root %s\n", res.size, res.root)
 	return nil
 }
@@ -74,14 +78,14 @@ type verified struct {
 	root string
 }
 
-func restoreInto(ctx context.Context, c common, from, keysFile string, ids []age.Identity) (string, verified, error) {
+func restoreInto(ctx context.Context, c common, from, keysFile string, ids []age.Identity) (string, verified, bool, error) {
 	var v verified
 	keysM, err := extractArchive(keysFile, ids, c.data, partKeys, func(name string) (string, bool) {
 		rest, ok := strings.CutPrefix(name, "keys/")
 		return filepath.Join("keys", rest), ok && filepath.IsLocal(rest) && !strings.Contains(rest, "/")
 	})
 	if err != nil {
-		return "", v, err
+		return "", v, false, err
 	}
 	dataM, err := extractArchive(from, ids, c.data, partData, func(name string) (string, bool) {
 		if name == snapshotName {
@@ -91,26 +95,26 @@ func restoreInto(ctx context.Context, c common, from, keysFile string, ids []age
 		return filepath.FromSlash(rest), ok && filepath.IsLocal(rest) && !strings.HasPrefix(rest, "keys/") && rest != snapshotName
 	})
 	if err != nil {
-		return "", v, err
+		return "", v, false, err
 	}
 	if keysM.ID != dataM.ID {
-		return "", v, fmt.Errorf("restore: the key bundle is of backup %s, the data file of backup %s: give the two files of one backup", keysM.ID, dataM.ID)
+		return "", v, false, fmt.Errorf("restore: the key bundle is of backup %s, the data file of backup %s: give the two files of one backup", keysM.ID, dataM.ID)
 	}
 	for _, name := range []string{keyring.KEKFile, keyring.IndexFile, keyring.AuditFile, keyring.SigningFile} {
 		if _, err := os.Stat(filepath.Join(c.data, "keys", name)); err != nil {
-			return "", v, fmt.Errorf("restore: the key bundle lacks keys/%s", name)
+			return "", v, false, fmt.Errorf("restore: the key bundle lacks keys/%s", name)
 		}
 	}
 	_, statErr := os.Stat(filepath.Join(c.data, snapshotName))
 	switch {
 	case dataM.Engine == string(sqlstore.SQLite) && c.db != "":
-		return "", v, usagef("restore: this backup holds its SQLite database; restore it without --db")
+		return "", v, false, usagef("restore: this backup holds its SQLite database; restore it without --db")
 	case dataM.Engine == string(sqlstore.SQLite) && statErr != nil:
-		return "", v, errors.New("restore: the data file holds no database")
+		return "", v, false, errors.New("restore: the data file holds no database")
 	case dataM.Engine == string(sqlstore.Postgres) && c.db == "":
-		return "", v, usagef("restore: this backup was taken on PostgreSQL and holds no database: restore the pg_dump taken with it into an empty database, then give that database with --db")
+		return "", v, false, usagef("restore: this backup was taken on PostgreSQL and holds no database: restore the pg_dump taken with it into an empty database, then give that database with --db")
 	case dataM.Engine != string(sqlstore.SQLite) && dataM.Engine != string(sqlstore.Postgres):
-		return "", v, fmt.Errorf("restore: unknown database engine %q in the backup", dataM.Engine)
+		return "", v, false, fmt.Errorf("restore: unknown database engine %q in the backup", dataM.Engine)
 	}
 	// The restored keys, never the operator's NRM_MASTER_KEY_FILE.
 	c.ignoreMasterKeyFile = true
@@ -128,7 +132,7 @@ func restoreInto(ctx context.Context, c common, from, keysFile string, ids []age
 		v = verified{size: res.Size, root: hex.EncodeToString(res.Root)}
 		return a.svc.RecordRestore(systemCtx(ctx), dataM.ID, res.Size)
 	})
-	return dataM.ID, v, err
+	return dataM.ID, v, keysM.MasterKeyFile, err
 }
 
 // extractArchive decrypts an archive of the wanted part into dir; place maps
