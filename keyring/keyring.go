@@ -594,3 +594,19 @@ func removeStaleTemps(dir string) {
 		}
 	}
 }
+
+// Hold runs fn while no process sharing the key directory can rotate or
+// retire a KEK version: a backup reads the key files and snapshots the
+// database under it, so that every version the snapshot's data keys need
+// is in the key bundle.
+func (k *Keyring) Hold(fn func() error) error {
+	unlock, err := lockDir(k.dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return fn()
+}
+
+// Dir is the key directory.
+func (k *Keyring) Dir() string { return k.dir }

@@ -90,6 +90,7 @@ func (s *Service) recordDenial(ctx context.Context, err error) {
 
 // write and read run a transaction and then record any denial it ended with.
 func (s *Service) write(ctx context.Context, fn func(Tx) error) error {
+	s.work.writes.Add(1)
 	err := s.store.Write(ctx, fn)
 	s.recordDenial(ctx, err)
 	return err

@@ -61,40 +61,63 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientAddr string
 		return SessionInfo{}, errThrottled
 	}
 	email = strings.ToLower(strings.TrimSpace(email))
+	// An unknown address and a wrong password do the same work (the same
+	// reads, one argon2id hash with the same parameters, one write, one audit
+	// entry): an address without an active account has its failures counted
+	// and locked by keyed hash, as an account has.
+	address := s.keys.AuditHash(email)
 	var u nrm.UserRecord
+	var userErr error
+	var failures int
+	var lockedUntil time.Time
 	err := s.read(ctx, func(tx Tx) error {
+		u, userErr = tx.UserByEmail(ctx, email)
+		if userErr != nil && nrm.ErrorCode(userErr) != nrm.CodeNotFound {
+			return userErr
+		}
 		var err error
-		u, err = tx.UserByEmail(ctx, email)
+		failures, lockedUntil, err = tx.AddressFailures(ctx, address)
 		return err
 	})
-	if err != nil && nrm.ErrorCode(err) != nrm.CodeNotFound {
+	if err != nil {
 		return SessionInfo{}, err
 	}
-	if err != nil || u.Disabled {
-		checkPassword(dummyHash, password)
-		s.throttle.fail(clientAddr, now)
-		s.signinEvent(ctx, nrm.Actor{}, email, "signin.password", outcomeFailed, "unknown or disabled account")
-		return SessionInfo{}, errSignin
+	known := userErr == nil && !u.Disabled
+	hash := dummyHash
+	if known {
+		hash, failures, lockedUntil = u.PasswordHash, u.FailedSignins, u.LockedUntil
 	}
-	if now.Before(u.LockedUntil) {
-		// Locked: the same answer, and no password check to learn from.
-		checkPassword(dummyHash, password)
-		s.throttle.fail(clientAddr, now)
-		s.signinEvent(ctx, actorOf(u), "", "signin.password", outcomeDenied, "account locked after repeated failures")
-		return SessionInfo{}, errSignin
+	locked := now.Before(lockedUntil)
+	if locked {
+		hash = dummyHash // locked: no password check to learn from
 	}
-	ok, err := checkPassword(u.PasswordHash, password)
+	ok, err := s.checkPassword(hash, password)
 	if err != nil {
 		return SessionInfo{}, nrm.Internal(err)
 	}
-	if !ok {
+	actor, who := nrm.Actor{}, email
+	if known {
+		actor, who = actorOf(u), ""
+	}
+	if !known || locked || !ok {
 		s.throttle.fail(clientAddr, now)
+		if locked {
+			s.signinEvent(ctx, actor, who, "signin.password", outcomeDenied, "locked after repeated failures")
+			return SessionInfo{}, errSignin
+		}
 		if err := s.write(ctx, func(tx Tx) error {
-			return tx.SigninFailed(ctx, u.ID, now.Add(lockFor(u.FailedSignins+1)))
+			if known {
+				return tx.SigninFailed(ctx, u.ID, now.Add(lockFor(failures+1)))
+			}
+			return tx.AddressSigninFailed(ctx, address, now.Add(lockFor(failures+1)))
 		}); err != nil {
 			return SessionInfo{}, err
 		}
-		s.signinEvent(ctx, actorOf(u), "", "signin.password", outcomeFailed, "wrong password")
+		detail := "wrong password"
+		if !known {
+			detail = "unknown or disabled account"
+		}
+		s.signinEvent(ctx, actor, who, "signin.password", outcomeFailed, detail)
 		return SessionInfo{}, errSignin
 	}
 	stage := StagePassword

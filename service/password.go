@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -57,6 +58,35 @@ func checkPassword(encoded, password string) (bool, error) {
 	}
 	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// checkPassword is the sign-in's password check, counted (SigninWork).
+func (s *Service) checkPassword(encoded, password string) (bool, error) {
+	s.work.hashes.Add(1)
+	if parts := strings.Split(encoded, "$"); len(parts) == 6 {
+		s.work.params.Store(parts[3])
+	}
+	return checkPassword(encoded, password)
+}
+
+// signinWork counts what sign-ins do, for the test that holds an unknown
+// address and a wrong password to the same work.
+type signinWork struct {
+	hashes atomic.Int64
+	writes atomic.Int64
+	params atomic.Value // string: the argon2id parameters of the last check
+}
+
+// SigninWork is the work sign-ins have done so far.
+type SigninWork struct {
+	PasswordHashes int64  // argon2id computations
+	HashParams     string // the parameters of the last one (m=...,t=...,p=...)
+	Writes         int64  // write transactions
+}
+
+func (s *Service) SigninWork() SigninWork {
+	p, _ := s.work.params.Load().(string)
+	return SigninWork{PasswordHashes: s.work.hashes.Load(), HashParams: p, Writes: s.work.writes.Load()}
 }
 
 // dummyHash is checked against when the e-mail is unknown, so that a

@@ -55,6 +55,7 @@ type Service struct {
 	// nameRefusals counts the texts of trial monitors refused for naming a
 	// person of the case files (trials.go), so the check is no oracle.
 	nameRefusals *throttle
+	work         signinWork // what sign-ins did (password.go)
 }
 
 // New wires the service. The logger must never receive personal data.

@@ -156,6 +156,10 @@ type Tx interface {
 	SetTOTP(ctx context.Context, userID string, sealed []byte, enabled bool, step int64) error
 	// SigninFailed counts a failure and locks the account until the given time.
 	SigninFailed(ctx context.Context, userID string, lockedUntil time.Time) error
+	// Sign-in failures of addresses without an active account (issue 15:
+	// the same work whether or not an address has an account).
+	AddressFailures(ctx context.Context, addressHash string) (failures int, lockedUntil time.Time, err error)
+	AddressSigninFailed(ctx context.Context, addressHash string, lockedUntil time.Time) error
 	// TokenUser returns the user of an unexpired token.
 	TokenUser(ctx context.Context, hash string) (nrm.UserRecord, error)
 	// UpdateCaseState moves a case on the track, if the version still matches.

@@ -85,7 +85,7 @@ func (tx *Tx) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefo
 	if err != nil {
 		return nrm.Internal(err)
 	}
-	return nil
+	return tx.deleteOldAddressFailures(ctx)
 }
 
 func (tx *Tx) InsertToken(ctx context.Context, hash, userID string, expires time.Time) error {

@@ -55,6 +55,12 @@ commands:
   partner add --identity FILE           trust a partner instance from its identity JSON
   partner remove --id ID                stop trusting a partner instance
   stats import --layout ctdc-vp|ctdc-global FILE [--dataset NAME]   import a statistical dataset
+  backup --out FILE [--keys-out FILE] (--passphrase-stdin | --age-recipient R)
+                                        an online backup: the data file, and the key bundle apart
+                                        (PostgreSQL: the database itself is pg_dump's, taken beside it)
+  restore --from FILE --keys FILE (--passphrase-stdin | --identity FILE) --data NEWDIR [--db URL]
+                                        a backup into a new data directory; refused unless its
+                                        audit log verifies
   stats --dataset NAME|cases --by COL[,COL...] [--split COL] [--privacy none|suppress|dp] [--k 10]
         [--epsilon E] [--format json|csv|table]   one cross-tabulation, through disclosure control
   report --year YYYY [--format html|pdf] [--k 10] [--out FILE]   the yearly report, every figure suppressed under k
@@ -139,6 +145,11 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	// The yearly report (cmd/nrm/report.go).
 	case "report":
 		return cmdReport(ctx, rest, stdout)
+	// Backup and restore (issue 15).
+	case "backup":
+		return cmdBackup(ctx, rest, stdin, stdout)
+	case "restore":
+		return cmdRestore(ctx, rest, stdin, stdout)
 	}
 	return usagef("unknown command %q; try 'nrm help'", cmd)
 }
@@ -149,6 +160,8 @@ type common struct {
 	db           string
 	jurisdiction string // serve only; others use the environment's
 	instance     identityNames
+	// ignoreMasterKeyFile: restore reads the KEK it restored, not NRM_MASTER_KEY_FILE.
+	ignoreMasterKeyFile bool
 }
 
 func newFlags(name string, c *common) *flag.FlagSet {
@@ -210,7 +223,11 @@ func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
 	if err := os.Chmod(c.data, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	keys, err := keyring.Open(filepath.Join(c.data, "keys"), os.Getenv("NRM_MASTER_KEY_FILE"))
+	masterKeyFile := os.Getenv("NRM_MASTER_KEY_FILE")
+	if c.ignoreMasterKeyFile {
+		masterKeyFile = ""
+	}
+	keys, err := keyring.Open(filepath.Join(c.data, "keys"), masterKeyFile)
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
@@ -218,7 +235,20 @@ func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Exchange, err = exchangeConfig(c); err != nil {
+	// Under the keyring's lock: processes starting at once on a new data
+	// directory must not both make the instance's exchange keys (the second
+	// would find half a pair). A read-only key directory cannot be locked,
+	// and needs no lock: its keys exist.
+	ran := false
+	loadExchange := func() error {
+		ran = true
+		cfg.Exchange, err = exchangeConfig(c)
+		return err
+	}
+	if err = keys.Hold(loadExchange); err != nil && !ran {
+		err = loadExchange()
+	}
+	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("exchange keys: %w", err)
 	}
