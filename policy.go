@@ -129,6 +129,12 @@ const (
 	// importing a statistical dataset (no case or person is created).
 	ActStatsRead   Action = "statistics.read"
 	ActStatsImport Action = "statistics.import"
+
+	// Single sign-on and passkeys (sso.go): an admin maps a provider's
+	// claims to their organisation and confirms first sign-ins; every user
+	// manages their own passkeys.
+	ActSSOManage     Action = "sso.manage"
+	ActPasskeyManage Action = "passkey.manage"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -216,6 +222,10 @@ var rules = map[Action]rule{
 	// Statistics are the analysts' and the co-ordinators'.
 	ActStatsRead:   {roles: []Role{RoleAnalyst, RoleCoordinator}},
 	ActStatsImport: {roles: []Role{RoleAnalyst, RoleCoordinator}},
+
+	// Single sign-on: the admin of the organisation a mapping names decides.
+	ActSSOManage:     {roles: []Role{RoleAdmin}},
+	ActPasskeyManage: {roles: Roles},
 }
 
 // Actions lists every action the policy knows.

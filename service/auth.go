@@ -100,6 +100,12 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientAddr string
 	stage := StagePassword
 	if !u.TOTPEnabled {
 		stage = StageEnrol
+		// A passkey is a second factor too (service/passkeys.go).
+		if has, err := s.hasPasskey(ctx, u.ID); err != nil {
+			return SessionInfo{}, err
+		} else if has {
+			stage = StagePassword
+		}
 	}
 	if err := s.signinEvent(ctx, actorOf(u), "", "signin.password", outcomeOK, "second factor due"); err != nil {
 		return SessionInfo{}, err
@@ -188,6 +194,13 @@ func (s *Service) CompleteSignIn(ctx context.Context, token, code, clientAddr st
 	}
 	if now.Before(u.LockedUntil) {
 		return SessionInfo{}, errSignin
+	}
+	if allowed, err := s.totpAllowed(ctx, u.OrgID); err != nil || !allowed {
+		if err == nil {
+			s.signinEvent(ctx, actorOf(u), "", "signin.second-factor", outcomeDenied, "codes switched off for the organisation")
+			err = errTOTPOff
+		}
+		return SessionInfo{}, err
 	}
 	ok, err := s.checkSecondFactor(ctx, u, code, now)
 	if err != nil {
@@ -300,6 +313,12 @@ func (s *Service) BeginEnrolment(ctx context.Context, token string) (Enrolment, 
 	if sess.Stage != StageEnrol {
 		return Enrolment{}, nrm.Conflict("the second factor is already set up")
 	}
+	if allowed, err := s.totpAllowed(ctx, sess.User.OrgID); err != nil || !allowed {
+		if err == nil {
+			err = errTOTPOff
+		}
+		return Enrolment{}, err
+	}
 	var u nrm.UserRecord
 	if err := s.read(ctx, func(tx Tx) error {
 		u, err = tx.User(ctx, sess.User.ID)
@@ -358,6 +377,12 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, token, code string) (Ses
 	}
 	if sess.Stage != StageEnrol {
 		return SessionInfo{}, nil, nrm.Conflict("the second factor is already set up")
+	}
+	if allowed, err := s.totpAllowed(ctx, sess.User.OrgID); err != nil || !allowed {
+		if err == nil {
+			err = errTOTPOff
+		}
+		return SessionInfo{}, nil, err
 	}
 	var u nrm.UserRecord
 	if err := s.read(ctx, func(tx Tx) error {

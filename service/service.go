@@ -36,6 +36,10 @@ type Config struct {
 	AuditGroupWait time.Duration
 	// Exchange is the instance's identity for transnational referral.
 	Exchange ExchangeConfig
+	// OIDC is the OpenID provider staff may sign in with (nil: none).
+	OIDC IdentityProvider
+	// Passkeys verifies WebAuthn ceremonies (nil: passkeys are off).
+	Passkeys PasskeyVerifier
 }
 
 // Service is nrm's application layer. It is safe for concurrent use.

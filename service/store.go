@@ -42,6 +42,8 @@ type Tx interface {
 	// Justice and safe return (service/justice_store.go).
 	JusticeTx
 	StatsStore
+	// Single sign-on and passkeys (service/sso_store.go).
+	SSOTx
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)

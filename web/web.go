@@ -103,6 +103,8 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("POST /logout", w.stage("", w.logout))
 	handle("GET /signed-out", http.HandlerFunc(w.signedOutPage))
 
+	w.registerSignin(handle) // single sign-on and passkeys (web/passkeys.go)
+
 	handle("GET /{$}", w.signedIn(w.home))
 	handle("GET /cases", w.signedIn(w.casesPage))
 	handle("POST /cases/search", w.signedIn(w.searchCases))
@@ -325,7 +327,7 @@ func (w *Web) clientAddr(r *http.Request) string {
 }
 
 func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request) {
-	w.render(rw, r, service.SessionInfo{}, http.StatusOK, "login", view{Data: w.loginNotice(rw, r)})
+	w.render(rw, r, service.SessionInfo{}, http.StatusOK, "login", view{Data: w.loginOptions(w.loginNotice(rw, r))})
 }
 
 func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
@@ -339,7 +341,7 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.render(rw, r, service.SessionInfo{}, statusOf(e.Code), "login",
-			view{Errors: []*nrm.Error{e}, Form: map[string]string{"email": email}, Data: loginView{}})
+			view{Errors: []*nrm.Error{e}, Form: map[string]string{"email": email}, Data: w.loginOptions(loginView{})})
 		return
 	}
 	w.setCookie(rw, s.Token)
@@ -372,12 +374,18 @@ func (w *Web) code(rw http.ResponseWriter, r *http.Request, s service.SessionInf
 }
 
 type enrolView struct {
-	QR     template.URL
-	Secret string
+	QR          template.URL
+	Secret      string
+	PasskeyOnly bool
 }
 
 func (w *Web) enrolPage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 	e, err := w.svc.BeginEnrolment(r.Context(), s.Token)
+	if err != nil && nrm.ErrorCode(err) == nrm.CodeConflict && w.svc.PasskeysEnabled() {
+		// The organisation takes passkeys only (web/passkeys.go).
+		w.render(rw, r, s, http.StatusOK, "enrol", view{Data: enrolView{PasskeyOnly: true}})
+		return
+	}
 	if err != nil {
 		w.fail(rw, r, s, err)
 		return
