@@ -107,6 +107,8 @@ func (a *API) routes() []route {
 		{"GET /api/v1/statistics/datasets", a.statDatasets},
 		{"GET /api/v1/statistics/ledger", a.statLedger},
 	}
+	// Single sign-on administration (api/sso.go).
+	rs = append(rs, a.ssoRoutes()...)
 	// The tracks beside identification: justice and safe return.
 	return append(append(rs, a.justiceRoutes()...), a.returnRoutes()...)
 }
