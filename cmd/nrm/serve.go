@@ -35,6 +35,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("serve: --addr: want HOST:PORT, got %q", *addr)
 	}
 	c.signin.addr = *addr
+	if err := checkSigninFlags(c); err != nil {
+		return err
+	}
 	loc, err := timeZone(*zone)
 	if err != nil {
 		return err

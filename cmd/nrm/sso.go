@@ -48,6 +48,25 @@ func publicOrigin(c common) string {
 	return ""
 }
 
+// checkSigninFlags refuses an incomplete single sign-on set-up before
+// anything is written.
+func checkSigninFlags(c common) error {
+	s := c.signin
+	if s.issuer == "" {
+		if s.clientID != "" || s.clientSecret != "" {
+			return usagef("serve: --oidc-client-id and --oidc-client-secret need --oidc-issuer")
+		}
+		return nil
+	}
+	if s.clientID == "" || s.clientSecret == "" {
+		return usagef("serve: --oidc-issuer needs --oidc-client-id and --oidc-client-secret (or NRM_OIDC_CLIENT_ID, NRM_OIDC_CLIENT_SECRET)")
+	}
+	if publicOrigin(c) == "" {
+		return usagef("serve: --oidc-issuer needs --public-url: the provider sends browsers back to it")
+	}
+	return nil
+}
+
 // signinConfig wires the provider and the passkeys' relying party (serve only).
 func signinConfig(ctx context.Context, c common, cfg *service.Config) error {
 	if origin := publicOrigin(c); origin != "" && c.signin.addr != "" {
@@ -61,13 +80,10 @@ func signinConfig(ctx context.Context, c common, cfg *service.Config) error {
 	if s.issuer == "" {
 		return nil
 	}
-	if s.clientID == "" || s.clientSecret == "" {
-		return usagef("serve: --oidc-issuer needs --oidc-client-id and --oidc-client-secret (or NRM_OIDC_CLIENT_ID, NRM_OIDC_CLIENT_SECRET)")
+	if err := checkSigninFlags(c); err != nil {
+		return err
 	}
 	origin := publicOrigin(c)
-	if origin == "" {
-		return usagef("serve: --oidc-issuer needs --public-url: the provider sends browsers back to it")
-	}
 	p, err := oidc.New(ctx, oidc.Config{Issuer: s.issuer, ClientID: s.clientID, ClientSecret: s.clientSecret,
 		RedirectURL: origin + "/login/oidc/callback", Name: s.name})
 	if err != nil {
