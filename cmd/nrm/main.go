@@ -223,7 +223,7 @@ func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
 		store.Close()
 		return nil, fmt.Errorf("exchange keys: %w", err)
 	}
-	if err := signinConfig(ctx, c, &cfg); err != nil {
+	if err := signinConfig(ctx, c, &cfg, log); err != nil {
 		store.Close()
 		return nil, err
 	}

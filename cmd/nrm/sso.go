@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"strings"
@@ -68,13 +69,15 @@ func checkSigninFlags(c common) error {
 }
 
 // signinConfig wires the provider and the passkeys' relying party (serve only).
-func signinConfig(ctx context.Context, c common, cfg *service.Config) error {
+// Passkeys need a host name: at an IP address they are off, and said so.
+func signinConfig(ctx context.Context, c common, cfg *service.Config, log *slog.Logger) error {
 	if origin := publicOrigin(c); origin != "" && c.signin.addr != "" {
 		rp, err := webauthn.New(webauthn.Config{PublicURL: origin, DisplayName: "nrm"})
 		if err != nil {
-			return usagef("serve: --public-url: %v", err)
+			log.Warn("passkeys are off: they need --public-url with a host name", "error", err.Error())
+		} else {
+			cfg.Passkeys = rp
 		}
-		cfg.Passkeys = rp
 	}
 	s := c.signin
 	if s.issuer == "" {
