@@ -114,6 +114,9 @@ func TestPasskeyBrowser(t *testing.T) {
 			}
 			signOut(t)
 			b.passwordOnly(t, worker)
+			if n := b.count(t, `form[action="/login/code"]`); n != 0 {
+				t.Error("the code form is offered though the organisation switched codes off")
+			}
 			b.click(t, `button[data-passkey="get"]`)
 			b.waitLocation(t, base+"/")
 		})

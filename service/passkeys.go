@@ -387,4 +387,11 @@ func (s *Service) totpAllowed(ctx context.Context, orgID string) (bool, error) {
 	return st.TOTPAllowed, err
 }
 
+// CodesAllowed tells the sign-in pages whether to offer app codes to a
+// user half-way through signing in.
+func (s *Service) CodesAllowed(ctx context.Context, sess SessionInfo) bool {
+	ok, err := s.totpAllowed(ctx, sess.User.OrgID)
+	return err != nil || ok // on a read failure, offer; the check itself refuses
+}
+
 var errTOTPOff = nrm.Conflict("your organisation signs in with passkeys only: authenticator-app and recovery codes are switched off")

@@ -353,8 +353,11 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) codePage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	w.render(rw, r, s, http.StatusOK, "code", view{})
+	w.render(rw, r, s, http.StatusOK, "code", view{Data: codeView{Codes: w.svc.CodesAllowed(r.Context(), s)}})
 }
+
+// codeView: whether the organisation still takes app codes (web/passkeys.go).
+type codeView struct{ Codes bool }
 
 func (w *Web) code(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 	full, err := w.svc.CompleteSignIn(r.Context(), s.Token, r.PostFormValue("code"), w.clientAddr(r))
@@ -363,6 +366,7 @@ func (w *Web) code(rw http.ResponseWriter, r *http.Request, s service.SessionInf
 			if !ok {
 				v = view{Errors: []*nrm.Error{nrm.AsError(err)}}
 			}
+			v.Data = codeView{Codes: true}
 			w.render(rw, r, s, statusOf(nrm.ErrorCode(err)), "code", v)
 			return
 		}
