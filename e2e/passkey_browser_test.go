@@ -120,6 +120,23 @@ func TestPasskeyBrowser(t *testing.T) {
 			b.click(t, `button[data-passkey="get"]`)
 			b.waitLocation(t, base+"/")
 		})
+		step("new_user_of_a_passkeys_only_organisation_sets_up_a_passkey_first", func(t *testing.T) {
+			signOut(t)
+			newcomer := a.MustUser(t, org, nrm.RoleCaseWorker)
+			b.open(t, "/login")
+			b.typeInto(t, "email", newcomer.Email)
+			b.typeInto(t, "password", newcomer.Password)
+			b.submit(t, `form[action="/login"] button[type="submit"]`)
+			if loc := b.location(t); loc != base+"/login/enrol" {
+				t.Fatalf("after the password the browser is at %s", loc)
+			}
+			if n := b.count(t, `form[action="/login/enrol"]`); n != 0 {
+				t.Error("an authenticator app is offered though the organisation switched codes off")
+			}
+			b.click(t, `button[data-passkey="create"]`)
+			b.waitLocation(t, base+"/")
+			b.wantText(t, "main", "Welcome")
+		})
 		step("refuses_the_passkey_used_through_another_origin", func(t *testing.T) {
 			signOut(t)
 			// A relay on another origin (a phishing site passing
