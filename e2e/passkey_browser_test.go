@@ -136,6 +136,25 @@ func TestPasskeyBrowser(t *testing.T) {
 			b.click(t, `button[data-passkey="create"]`)
 			b.waitLocation(t, base+"/")
 			b.wantText(t, "main", "Welcome")
+
+			// Next time the password leads to the passkey, with no code to
+			// type, even once the organisation takes codes again.
+			st, _ := a.Svc.SigninSettings(testapp.As(admin.Actor))
+			if _, err := a.Svc.SetTOTPAllowed(testapp.As(admin.Actor), true, st.Version); err != nil {
+				t.Fatal(err)
+			}
+			signOut(t)
+			b.passwordOnly(t, newcomer)
+			if n := b.count(t, `form[action="/login/code"]`); n != 0 {
+				t.Error("a code form is offered to a user who has only a passkey")
+			}
+			status, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`fetch('/login/code', {method: 'POST', body: new URLSearchParams({
+				csrf: document.querySelector('input[name=csrf]').value, code: '123456'})}).then(r => r.status)`, chromedp.EvalAwaitPromise))
+			if err != nil || status != 422 {
+				t.Errorf("a code from a user without an app: status %d (%v), want 422", status, err)
+			}
+			b.click(t, `button[data-passkey="get"]`)
+			b.waitLocation(t, base+"/")
 		})
 		step("refuses_the_passkey_used_through_another_origin", func(t *testing.T) {
 			signOut(t)

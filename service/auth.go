@@ -246,6 +246,9 @@ func (s *Service) promote(ctx context.Context, oldToken string, u nrm.UserRecord
 func (s *Service) checkSecondFactor(ctx context.Context, u nrm.UserRecord, code string, now time.Time) (bool, error) {
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	if len(code) == 6 && isDigits(code) {
+		if !u.TOTPEnabled || u.TOTPSecret == nil {
+			return false, nil // a passkey is this user's second factor
+		}
 		secret, err := s.openTOTPSecret(ctx, u)
 		if err != nil {
 			return false, err

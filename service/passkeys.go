@@ -390,6 +390,9 @@ func (s *Service) totpAllowed(ctx context.Context, orgID string) (bool, error) {
 // CodesAllowed tells the sign-in pages whether to offer app codes to a
 // user half-way through signing in.
 func (s *Service) CodesAllowed(ctx context.Context, sess SessionInfo) bool {
+	if !sess.User.TOTPEnabled {
+		return false // set up with a passkey: no app, no recovery codes
+	}
 	ok, err := s.totpAllowed(ctx, sess.User.OrgID)
 	return err != nil || ok // on a read failure, offer; the check itself refuses
 }
