@@ -141,6 +141,11 @@ const (
 	ActTrialWrite        Action = "trial.write"
 	ActTrialRead         Action = "trial.read"
 	ActTrialFindingsRead Action = "trial.findings.read"
+	// Single sign-on and passkeys (sso.go): an admin maps a provider's
+	// claims to their organisation and confirms first sign-ins; every user
+	// manages their own passkeys.
+	ActSSOManage     Action = "sso.manage"
+	ActPasskeyManage Action = "passkey.manage"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -239,6 +244,9 @@ var rules = map[Action]rule{
 	ActTrialWrite:        {roles: []Role{RoleTrialMonitor}, orgKinds: []OrgKind{KindTrialMonitor}},
 	ActTrialRead:         {roles: []Role{RoleTrialMonitor}, orgKinds: []OrgKind{KindTrialMonitor}},
 	ActTrialFindingsRead: {roles: Roles},
+	// Single sign-on: the admin of the organisation a mapping names decides.
+	ActSSOManage:     {roles: []Role{RoleAdmin}},
+	ActPasskeyManage: {roles: Roles},
 }
 
 // Actions lists every action the policy knows.

@@ -58,6 +58,10 @@ func expectedGrants() []grant {
 			grant{nrm.RoleCoordinator, nrm.ActExchangeRespond, rel, "", nrm.KindCoordinator},
 			grant{nrm.RoleCoordinator, nrm.ActCompensationReport, rel, "", ""},
 			grant{nrm.RoleAnalyst, nrm.ActCompensationReport, rel, "", ""})
+		g = append(g, grant{nrm.RoleAdmin, nrm.ActSSOManage, rel, "", ""})
+		for _, r := range nrm.Roles {
+			g = append(g, grant{r, nrm.ActPasskeyManage, rel, "", ""})
+		}
 		for _, r := range []nrm.Role{nrm.RoleAnalyst, nrm.RoleCoordinator} {
 			g = append(g, grant{r, nrm.ActStatsRead, rel, "", ""}, grant{r, nrm.ActStatsImport, rel, "", ""})
 		}

@@ -110,6 +110,8 @@ func (a *API) routes() []route {
 		{"GET /api/v1/exports/htcds", a.exportHTCDS},
 		{"GET /api/v1/statistics/microdata", a.exportMicrodata},
 	}
+	// Single sign-on administration (api/sso.go).
+	rs = append(rs, a.ssoRoutes()...)
 	// The tracks beside identification: justice and safe return.
 	rs = append(append(rs, a.justiceRoutes()...), a.returnRoutes()...)
 	// NRM country assessments (assessments.go).

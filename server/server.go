@@ -81,7 +81,7 @@ func securityHeaders(next http.Handler) http.Handler {
 // baselineHeaders are DESIGN.md's headers of every response, with
 // canonical keys.
 var baselineHeaders = [...][2]string{
-	{"Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
+	{"Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
 	{"Strict-Transport-Security", "max-age=63072000; includeSubDomains"},
 	{"X-Content-Type-Options", "nosniff"},
 	{"Referrer-Policy", "no-referrer"},

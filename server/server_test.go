@@ -8,7 +8,7 @@ import (
 
 func TestSecurityHeaders(t *testing.T) {
 	want := map[string]string{
-		"Content-Security-Policy":      "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+		"Content-Security-Policy":      "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 		"Strict-Transport-Security":    "max-age=63072000; includeSubDomains",
 		"X-Content-Type-Options":       "nosniff",
 		"Referrer-Policy":              "no-referrer",

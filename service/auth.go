@@ -123,6 +123,12 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientAddr string
 	stage := StagePassword
 	if !u.TOTPEnabled {
 		stage = StageEnrol
+		// A passkey is a second factor too (service/passkeys.go).
+		if has, err := s.hasPasskey(ctx, u.ID); err != nil {
+			return SessionInfo{}, err
+		} else if has {
+			stage = StagePassword
+		}
 	}
 	if err := s.signinEvent(ctx, actorOf(u), "", "signin.password", outcomeOK, "second factor due"); err != nil {
 		return SessionInfo{}, err
@@ -212,6 +218,13 @@ func (s *Service) CompleteSignIn(ctx context.Context, token, code, clientAddr st
 	if now.Before(u.LockedUntil) {
 		return SessionInfo{}, errSignin
 	}
+	if allowed, err := s.totpAllowed(ctx, u.OrgID); err != nil || !allowed {
+		if err == nil {
+			s.signinEvent(ctx, actorOf(u), "", "signin.second-factor", outcomeDenied, "codes switched off for the organisation")
+			err = errTOTPOff
+		}
+		return SessionInfo{}, err
+	}
 	ok, err := s.checkSecondFactor(ctx, u, code, now)
 	if err != nil {
 		return SessionInfo{}, err
@@ -256,6 +269,9 @@ func (s *Service) promote(ctx context.Context, oldToken string, u nrm.UserRecord
 func (s *Service) checkSecondFactor(ctx context.Context, u nrm.UserRecord, code string, now time.Time) (bool, error) {
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	if len(code) == 6 && isDigits(code) {
+		if !u.TOTPEnabled || u.TOTPSecret == nil {
+			return false, nil // a passkey is this user's second factor
+		}
 		secret, err := s.openTOTPSecret(ctx, u)
 		if err != nil {
 			return false, err
@@ -323,6 +339,12 @@ func (s *Service) BeginEnrolment(ctx context.Context, token string) (Enrolment, 
 	if sess.Stage != StageEnrol {
 		return Enrolment{}, nrm.Conflict("the second factor is already set up")
 	}
+	if allowed, err := s.totpAllowed(ctx, sess.User.OrgID); err != nil || !allowed {
+		if err == nil {
+			err = errTOTPOff
+		}
+		return Enrolment{}, err
+	}
 	var u nrm.UserRecord
 	if err := s.read(ctx, func(tx Tx) error {
 		u, err = tx.User(ctx, sess.User.ID)
@@ -381,6 +403,12 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, token, code string) (Ses
 	}
 	if sess.Stage != StageEnrol {
 		return SessionInfo{}, nil, nrm.Conflict("the second factor is already set up")
+	}
+	if allowed, err := s.totpAllowed(ctx, sess.User.OrgID); err != nil || !allowed {
+		if err == nil {
+			err = errTOTPOff
+		}
+		return SessionInfo{}, nil, err
 	}
 	var u nrm.UserRecord
 	if err := s.read(ctx, func(tx Tx) error {

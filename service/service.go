@@ -40,6 +40,10 @@ type Config struct {
 	// Frameworks are the frameworks of country assessments (default: the
 	// built-in ones; cmd/nrm adds those of DATA/frameworks).
 	Frameworks []nrm.Framework
+	// OIDC is the OpenID provider staff may sign in with (nil: none).
+	OIDC IdentityProvider
+	// Passkeys verifies WebAuthn ceremonies (nil: passkeys are off).
+	Passkeys PasskeyVerifier
 }
 
 // Service is nrm's application layer. It is safe for concurrent use.

@@ -50,6 +50,8 @@ type Tx interface {
 	TrialStore
 	// Exports: HTCDS and k-anonymous microdata (service/exports.go).
 	ExportStore
+	// Single sign-on and passkeys (service/sso_store.go).
+	SSOTx
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)

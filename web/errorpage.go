@@ -65,7 +65,9 @@ func (w *Web) signedOutPage(rw http.ResponseWriter, r *http.Request) {
 
 // loginView is what the sign-in page says above the form.
 type loginView struct {
-	Ended bool // the browser still held a cookie whose session is over
+	Ended    bool   // the browser still held a cookie whose session is over
+	OIDCName string // the identity provider's name, for its button (web/sso.go)
+	Passkeys bool   // a passkey alone may sign in (web/passkeys.go)
 }
 
 // loginNotice tells a session that ended (idle or too old, or the user was

@@ -103,6 +103,8 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("POST /logout", w.stage("", w.logout))
 	handle("GET /signed-out", http.HandlerFunc(w.signedOutPage))
 
+	w.registerSignin(handle) // single sign-on and passkeys (web/passkeys.go)
+
 	handle("GET /{$}", w.signedIn(w.home))
 	handle("GET /cases", w.signedIn(w.casesPage))
 	handle("POST /cases/search", w.signedIn(w.searchCases))
@@ -349,7 +351,7 @@ func (w *Web) clientAddr(r *http.Request) string {
 }
 
 func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request) {
-	w.render(rw, r, service.SessionInfo{}, http.StatusOK, "login", view{Data: w.loginNotice(rw, r)})
+	w.render(rw, r, service.SessionInfo{}, http.StatusOK, "login", view{Data: w.loginOptions(w.loginNotice(rw, r))})
 }
 
 func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
@@ -363,7 +365,7 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.render(rw, r, service.SessionInfo{}, statusOf(e.Code), "login",
-			view{Errors: []*nrm.Error{e}, Form: map[string]string{"email": email}, Data: loginView{}})
+			view{Errors: []*nrm.Error{e}, Form: map[string]string{"email": email}, Data: w.loginOptions(loginView{})})
 		return
 	}
 	w.setCookie(rw, s.Token)
@@ -375,8 +377,11 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) codePage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	w.render(rw, r, s, http.StatusOK, "code", view{})
+	w.render(rw, r, s, http.StatusOK, "code", view{Data: codeView{Codes: w.svc.CodesAllowed(r.Context(), s)}})
 }
+
+// codeView: whether the organisation still takes app codes (web/passkeys.go).
+type codeView struct{ Codes bool }
 
 func (w *Web) code(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 	full, err := w.svc.CompleteSignIn(r.Context(), s.Token, r.PostFormValue("code"), w.clientAddr(r))
@@ -385,6 +390,7 @@ func (w *Web) code(rw http.ResponseWriter, r *http.Request, s service.SessionInf
 			if !ok {
 				v = view{Errors: []*nrm.Error{nrm.AsError(err)}}
 			}
+			v.Data = codeView{Codes: true}
 			w.render(rw, r, s, statusOf(nrm.ErrorCode(err)), "code", v)
 			return
 		}
@@ -396,12 +402,18 @@ func (w *Web) code(rw http.ResponseWriter, r *http.Request, s service.SessionInf
 }
 
 type enrolView struct {
-	QR     template.URL
-	Secret string
+	QR          template.URL
+	Secret      string
+	PasskeyOnly bool
 }
 
 func (w *Web) enrolPage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 	e, err := w.svc.BeginEnrolment(r.Context(), s.Token)
+	if err != nil && nrm.ErrorCode(err) == nrm.CodeConflict && w.svc.PasskeysEnabled() {
+		// The organisation takes passkeys only (web/passkeys.go).
+		w.render(rw, r, s, http.StatusOK, "enrol", view{Data: enrolView{PasskeyOnly: true}})
+		return
+	}
 	if err != nil {
 		w.fail(rw, r, s, err)
 		return

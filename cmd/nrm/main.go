@@ -39,6 +39,8 @@ commands:
   serve [--addr HOST:PORT] [--demo] [--timezone ZONE]
         [--instance-name N --country CC --public-url URL]
                                         serve the web UI and the API; how partners know this instance
+        [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret S [--oidc-name NAME]]
+                                        single sign-on (env NRM_OIDC_*); passkeys work at --public-url
   migrate                               create or update the database schema
   org add --name NAME --kind KIND [--country CC]
   user add --email E --name NAME --org ORG_ID --role ROLE [--password-stdin]
@@ -54,6 +56,8 @@ commands:
   exchange import FILE                  receive a packet carried offline (as the inbox does)
   partner add --identity FILE           trust a partner instance from its identity JSON
   partner remove --id ID                stop trusting a partner instance
+  sso map --org ORG_ID --issuer URL --claim groups --value V --role ROLE
+                                        route first single sign-ins of that group to ORG's admins
   stats import --layout ctdc-vp|ctdc-global FILE [--dataset NAME]   import a statistical dataset
   backup --out FILE [--keys-out FILE] (--passphrase-stdin | --age-recipient R)
                                         an online backup: the data file, and the key bundle apart
@@ -103,7 +107,7 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return usagef("a command is required; try 'nrm help'")
 	}
 	cmd, rest := args[0], args[1:]
-	if (cmd == "org" || cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "keys" || cmd == "exchange" || cmd == "partner") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+	if (cmd == "org" || cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "keys" || cmd == "exchange" || cmd == "partner" || cmd == "sso") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	switch cmd {
@@ -150,6 +154,9 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return cmdBackup(ctx, rest, stdin, stdout)
 	case "restore":
 		return cmdRestore(ctx, rest, stdin, stdout)
+	// Single sign-on (cmd/nrm/sso.go).
+	case "sso map":
+		return cmdSSOMap(ctx, rest, stdout)
 	}
 	return usagef("unknown command %q; try 'nrm help'", cmd)
 }
@@ -162,6 +169,7 @@ type common struct {
 	instance     identityNames
 	// ignoreMasterKeyFile: restore reads the KEK it restored, not NRM_MASTER_KEY_FILE.
 	ignoreMasterKeyFile bool
+	signin              signinNames // serve only (cmd/nrm/sso.go)
 }
 
 func newFlags(name string, c *common) *flag.FlagSet {
@@ -251,6 +259,10 @@ func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("exchange keys: %w", err)
+	}
+	if err := signinConfig(ctx, c, &cfg, log); err != nil {
+		store.Close()
+		return nil, err
 	}
 	svc, err := wire.Service(store, keys, log, cfg)
 	if err != nil {

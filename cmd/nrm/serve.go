@@ -27,12 +27,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	trustProxy := fs.Bool("trust-proxy", os.Getenv("NRM_TRUST_PROXY") == "1", "take client addresses from X-Forwarded-For")
 	zone := fs.String("timezone", os.Getenv("NRM_TIMEZONE"), "the time zone pages show times in, an IANA name such as Europe/Chisinau (default UTC)")
 	instanceFlags(fs, &c)
+	signinFlags(fs, &c)
 	fs.StringVar(&c.jurisdiction, "jurisdiction", os.Getenv("NRM_JURISDICTION"), "jurisdiction profile: coe-minimum, uk-england-wales, uk-scotland, or one in DATA/profiles")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		return usagef("serve: --addr: want HOST:PORT, got %q", *addr)
+	}
+	c.signin.addr = *addr
+	if err := checkSigninFlags(c); err != nil {
+		return err
 	}
 	loc, err := timeZone(*zone)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -62,6 +63,14 @@ func NewWith(tb testing.TB, engine sqlstore.Engine, cfg service.Config) *App {
 // NewWithPages starts nrm with a service configuration and page options (a time zone...).
 func NewWithPages(tb testing.TB, engine sqlstore.Engine, cfg service.Config, pages web.Options) *App {
 	tb.Helper()
+	return NewOn(tb, engine, cfg, pages, nil)
+}
+
+// NewOn starts nrm on a listener the test opened first (nil: a new loopback
+// port), so that configuration naming the app's own address (a provider's
+// redirect, a passkey's origin) can be built before the app.
+func NewOn(tb testing.TB, engine sqlstore.Engine, cfg service.Config, pages web.Options, ln net.Listener) *App {
+	tb.Helper()
 	a := &App{Engine: engine, DataDir: tb.TempDir(), Clock: storetest.NewClock(Start), logw: &lockedWriter{w: &bytes.Buffer{}}}
 	var err error
 	a.Keys, err = keyring.Open(filepath.Join(a.DataDir, "keys"), "")
@@ -84,7 +93,14 @@ func NewWithPages(tb testing.TB, engine sqlstore.Engine, cfg service.Config, pag
 		tb.Fatal(err)
 	}
 	h := server.New(a.Svc, log, func(ctx context.Context) error { return a.Store.Ping(ctx) }, pages)
-	a.Server = httptest.NewServer(h)
+	if ln != nil {
+		a.Server = httptest.NewUnstartedServer(h)
+		a.Server.Listener.Close()
+		a.Server.Listener = ln
+		a.Server.Start()
+	} else {
+		a.Server = httptest.NewServer(h)
+	}
 	a.URL = a.Server.URL
 	tb.Cleanup(func() {
 		a.Server.Close()
