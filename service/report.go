@@ -91,6 +91,7 @@ var reportSections = []reportSection{
 	{"support", "Support given", buildSupport},
 	{"returns", "Returns and follow-ups", buildReturns},
 	{"compensation", "Compensation", buildCompensation},
+	{"trials", "Trial monitoring", buildTrials}, // report_trials.go
 }
 
 // ReportSectionIDs lists the sections' ids, in order.

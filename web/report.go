@@ -52,7 +52,7 @@ type reportFigure struct {
 }
 
 var dimLabels = map[string]string{"sex": "Sex", "majority": "Adult or minor", "age_band": "Age band",
-	"exploitation_type": "Type of exploitation", "citizenship": "Citizenship"}
+	"exploitation_type": "Type of exploitation", "citizenship": "Citizenship", "item": "Item of the hearing sheet"}
 
 func (w *Web) reportDocOf(l Localizer, r service.YearReport) reportDoc {
 	doc := reportDoc{L: l, Year: r.Year, K: r.K, Profile: r.Profile}
