@@ -224,19 +224,12 @@ func (s *Service) Cases(ctx context.Context, q CaseQuery) ([]nrm.CaseView, error
 		if err != nil {
 			return err
 		}
-		page := make([]nrm.Case, len(recs))
-		for i, rec := range recs {
-			page[i] = rec.Case
-		}
-		facts, err := tx.AccessFactsOfMany(ctx, page, a.OrgID)
+		viewable, access, err := viewableOf(ctx, tx, a, recs)
 		if err != nil {
 			return err
 		}
-		for _, rec := range recs {
-			acc := nrm.AccessOf(facts[rec.ID])
-			if !nrm.Can(a, nrm.ActCaseView, acc) {
-				continue
-			}
+		for i, rec := range viewable {
+			acc := access[i]
 			// A search by name confirms who the person is: it finds a case
 			// only for those who may read its identity.
 			if len(f.NameIndex) > 0 && !nrm.Readable(a, acc).Has(nrm.Identity) {
@@ -293,6 +286,28 @@ func (s *Service) openCase(ctx context.Context, tx Tx, a nrm.Actor, acc nrm.Acce
 		return v, err
 	}
 	return openCase(dk, v, rec)
+}
+
+// viewableOf keeps the cases of a page that the actor may view, each with
+// its access, decided for the whole page in two queries.
+func viewableOf(ctx context.Context, tx Tx, a nrm.Actor, recs []nrm.CaseRecord) ([]nrm.CaseRecord, []nrm.Access, error) {
+	page := make([]nrm.Case, len(recs))
+	for i, rec := range recs {
+		page[i] = rec.Case
+	}
+	facts, err := tx.AccessFactsOfMany(ctx, page, a.OrgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []nrm.CaseRecord
+	var access []nrm.Access
+	for _, rec := range recs {
+		acc := nrm.AccessOf(facts[rec.ID])
+		if nrm.Can(a, nrm.ActCaseView, acc) {
+			out, access = append(out, rec), append(access, acc)
+		}
+	}
+	return out, access, nil
 }
 
 // The sealed columns: each binds table, column and record id as associated

@@ -42,20 +42,12 @@ func (s *Service) ExportHTCDS(ctx context.Context, format string) ([]nrm.HTCDSRe
 			if err != nil {
 				return err
 			}
-			page := make([]nrm.Case, len(recs))
-			for i, rec := range recs {
-				page[i] = rec.Case
-			}
-			facts, err := tx.AccessFactsOfMany(ctx, page, a.OrgID)
+			viewable, access, err := viewableOf(ctx, tx, a, recs)
 			if err != nil {
 				return err
 			}
-			for _, rec := range recs {
-				acc := nrm.AccessOf(facts[rec.ID])
-				if !nrm.Can(a, nrm.ActCaseView, acc) {
-					continue
-				}
-				v, err := s.openCase(ctx, tx, a, acc, rec)
+			for i, rec := range viewable {
+				v, err := s.openCase(ctx, tx, a, access[i], rec)
 				if err != nil {
 					return err
 				}
