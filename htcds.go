@@ -161,10 +161,23 @@ func HTCDSHeader() []string {
 
 // CSV is the record as a CSV row under HTCDSHeader: several values joined
 // with ";", as CTDC and HTCDS multiselects are written; empty when unread.
+// Names and places are typed by people: a cell a spreadsheet would run as
+// a formula is defused (CSVCell).
 func (r HTCDSRecord) CSV() []string {
 	out := make([]string, len(HTCDSFields))
 	for i, f := range HTCDSFields {
-		out[i] = strings.Join(r[f.Name], ";")
+		out[i] = CSVCell(strings.Join(r[f.Name], ";"))
 	}
 	return out
+}
+
+// CSVCell defuses a cell a spreadsheet would read as a formula (CSV
+// injection): one starting with = + - @, a tab or a carriage return gets a
+// leading apostrophe. For text people typed, never for codes a program
+// reads back (a CTDC file's -99).
+func CSVCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

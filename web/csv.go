@@ -18,15 +18,8 @@ import (
 	"github.com/nrmproject/nrm/service"
 )
 
-// csvCell defuses a cell a spreadsheet would read as a formula (CSV
-// injection): one starting with = + - @, a tab or a carriage return gets a
-// leading apostrophe.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
+// csvCell defuses a cell a spreadsheet would read as a formula (nrm.CSVCell).
+func csvCell(s string) string { return nrm.CSVCell(s) }
 
 // writeCSV audits the export and sends the file.
 func (w *Web) writeCSV(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, list, filename string, header []string, rows [][]string) {
