@@ -13,6 +13,10 @@ import (
 // Uzbek Cyrillic. Stored indexes of an older version are rebuilt.
 const NormaliseVersion = 2
 
+// NormaliseSetting names the instance setting that holds the version the
+// stored indexes were computed with.
+const NormaliseSetting = "normalise_version"
+
 // Normalise folds a name (or other short text) to the form that blind
 // indexes are computed over, so spellings that a caseworker would consider
 // the same person match:

@@ -16,9 +16,8 @@ type ReindexStore interface {
 }
 
 // settingNormalise holds the keyring.NormaliseVersion the stored name
-// indexes were computed with; indexes stored before it was recorded are of
-// version 1.
-const settingNormalise = "normalise_version"
+// indexes were computed with (recorded by migration 0018).
+const settingNormalise = keyring.NormaliseSetting
 
 // reindexBatch is how many people one transaction re-indexes.
 const reindexBatch = 200

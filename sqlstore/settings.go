@@ -4,9 +4,27 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 
 	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/keyring"
 )
+
+// recordNormaliseVersion records, with migration 0018, which name
+// normalisation the stored indexes were computed with: the first (1) when
+// there are people already, this program's on a new database, which then
+// has nothing to re-index at its first start (service.ReindexNames).
+func recordNormaliseVersion(ctx context.Context, tx *Tx) error {
+	var n int
+	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM persons LIMIT 1) p").Scan(&n); err != nil {
+		return err
+	}
+	v := strconv.Itoa(keyring.NormaliseVersion)
+	if n > 0 {
+		v = "1"
+	}
+	return tx.SetSetting(ctx, keyring.NormaliseSetting, v)
+}
 
 // Setting returns a stored fact about the instance ("" and false when it
 // was never set).

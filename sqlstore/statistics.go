@@ -187,7 +187,7 @@ func backfillStats(ctx context.Context, tx *Tx) error {
 }
 
 // dataMigrations run in Go right after the SQL migration of their version.
-var dataMigrations = map[int]func(context.Context, *Tx) error{11: backfillStats, 15: packStatRows}
+var dataMigrations = map[int]func(context.Context, *Tx) error{11: backfillStats, 15: packStatRows, 18: recordNormaliseVersion}
 
 // statSep joins the values of a packed imported row (migration 0015).
 const statSep = "\x1f"
