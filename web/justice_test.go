@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"encoding/json"
+	"github.com/nrmproject/nrm/exchange"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -159,6 +162,37 @@ func TestReturnGateThroughThePage(t *testing.T) {
 			wantStatus(t, p, http.StatusSeeOther)
 			wantContains(t, worker.get(t, "/cases/"+id+"/return"), "Returned voluntarily on", "Add a follow-up")
 			wantContains(t, worker.get(t, "/cases/"+id), "Returned to the country of origin")
+		})
+		t.Run("a return to a partner instance abroad, chosen on the page", func(t *testing.T) {
+			keys, err := exchange.LoadOrCreateKeys(filepath.Join(t.TempDir(), "keys"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ident, _ := json.Marshal(keys.Identity("nrm Moldova", "MD", "https://nrm.md.example"))
+			partner, err := a.Svc.AddPartner(testapp.System(), ident)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := newCase()
+			as := assess(id, token, nil)
+			approve(as)
+			g := worker.get(t, "/cases/"+id+"/return")
+			wantContains(t, g, `name="partner_id"`, `value="`+partner.ID+`"`, "nrm Moldova, MD")
+			both := form(as)
+			both.Set("partner_id", partner.ID)
+			refused := worker.post(t, "/cases/"+id+"/return/returns", func() url.Values { both.Set("csrf", worker.CSRF); return both }())
+			wantStatus(t, refused, http.StatusUnprocessableEntity)
+			wantContains(t, refused, "not both")
+			f := form(as)
+			f.Del("receiving_org")
+			f.Set("partner_id", partner.ID)
+			p := worker.post(t, "/cases/"+id+"/return/returns", func() url.Values { f.Set("csrf", worker.CSRF); return f }())
+			wantStatus(t, p, http.StatusSeeOther)
+			tr, err := a.Svc.Returns(testapp.As(workerU.Actor), id)
+			if err != nil || len(tr.Returns) != 1 || tr.Returns[0].PartnerID != partner.ID {
+				t.Fatalf("%v %v", tr.Returns, err)
+			}
+			wantContains(t, worker.get(t, "/cases/"+id+"/return"), "received by nrm Moldova (partner instance abroad)")
 		})
 		// Last: it moves the clock on by 91 days.
 		t.Run("a stale assessment", func(t *testing.T) {

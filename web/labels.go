@@ -15,6 +15,7 @@ import (
 // labels are the English names of the codes the pages show; templates pass
 // them through t like every other string. A code without a label shows as itself.
 var labels = map[string]string{
+	"partner-instance": "partner instance abroad",
 	// States.
 	string(nrm.StateEncountered):               "Encountered",
 	string(nrm.StateReferred):                  "Referred",

@@ -17,7 +17,10 @@ type returnPage struct {
 	Track     service.ReturnTrack
 	Items     []nrm.ReturnItem
 	Orgs      []nrm.Organisation
-	OrgName   map[string]string
+	// Partners are the trusted partner instances abroad a return may name
+	// as its receiver (their follow-ups come back to the case).
+	Partners []nrm.Organisation
+	OrgName  map[string]string
 	CanAssess bool
 	CanReview bool
 	CanReturn bool
@@ -61,6 +64,17 @@ func (w *Web) renderReturn(rw http.ResponseWriter, r *http.Request, s service.Se
 		Situations: nrm.FollowUpSituations, BIOutcomes: nrm.BestInterestsOutcomes}
 	for _, o := range orgs {
 		p.OrgName[o.ID] = o.Name
+	}
+	partners, err := w.svc.Partners(ctx)
+	if err != nil {
+		w.fail(rw, r, s, err)
+		return
+	}
+	for _, pt := range partners {
+		if pt.Active() {
+			p.Partners = append(p.Partners, nrm.Organisation{ID: pt.ID, Name: pt.Instance + ", " + pt.Country, Kind: "partner-instance"})
+			p.OrgName[pt.ID] = pt.Instance
+		}
 	}
 	p.gate()
 	today := p.Today.String()
@@ -160,12 +174,13 @@ func (w *Web) reviewAssessment(rw http.ResponseWriter, r *http.Request, s servic
 // recordReturn: POST /cases/{id}/return/returns.
 func (w *Web) recordReturn(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 	f := r.PostFormValue
-	in := nrm.ReturnInput{AssessmentID: f("assessment_id"), Date: f("date"), ReceivingOrg: f("receiving_org")}
+	in := nrm.ReturnInput{AssessmentID: f("assessment_id"), Date: f("date"), ReceivingOrg: f("receiving_org"), PartnerID: f("partner_id")}
 	if v := f("voluntary"); v != "" {
 		b := v == "true"
 		in.Voluntary = &b
 	}
-	values := map[string]string{"assessment_id": in.AssessmentID, "date": in.Date, "receiving_org": in.ReceivingOrg, "voluntary": f("voluntary")}
+	values := map[string]string{"assessment_id": in.AssessmentID, "date": in.Date, "receiving_org": in.ReceivingOrg,
+		"partner_id": in.PartnerID, "voluntary": f("voluntary")}
 	if _, err := w.svc.RecordReturn(r.Context(), r.PathValue("id"), in); err != nil {
 		w.trackFailed(rw, r, s, err, "return", values, w.renderReturn)
 		return
