@@ -13,14 +13,14 @@ import (
 
 type returnPage struct {
 	trackForms
-	Case      nrm.CaseView
-	Track     service.ReturnTrack
-	Items     []nrm.ReturnItem
-	Orgs      []nrm.Organisation
+	Case  nrm.CaseView
+	Track service.ReturnTrack
+	Items []nrm.ReturnItem
+	Orgs  []nrm.Organisation
 	// Partners are the trusted partner instances abroad a return may name
 	// as its receiver (their follow-ups come back to the case).
-	Partners []nrm.Organisation
-	OrgName  map[string]string
+	Partners  []nrm.Organisation
+	OrgName   map[string]string
 	CanAssess bool
 	CanReview bool
 	CanReturn bool
