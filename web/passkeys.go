@@ -52,55 +52,54 @@ func (w *Web) passkeyFailed(rw http.ResponseWriter, r *http.Request, err error) 
 	writeJSON(rw, status, passkeyAnswer{Error: msg})
 }
 
-func (w *Web) passkeySignInBegin(rw http.ResponseWriter, r *http.Request) {
-	secret, options, err := w.svc.BeginPasskeySignIn(r.Context(), "")
+// passkeyReply answers the two halves of a ceremony: its beginning (the
+// options for the browser, the secret kept in the flow cookie) and its end
+// (a session, then where to go).
+type passkeyReply struct {
+	w  *Web
+	rw http.ResponseWriter
+	r  *http.Request
+}
+
+func (p passkeyReply) begun(secret string, options []byte, err error) {
 	if err != nil {
-		w.passkeyFailed(rw, r, err)
+		p.w.passkeyFailed(p.rw, p.r, err)
 		return
 	}
-	w.setFlowCookie(rw, secret)
-	writeJSON(rw, http.StatusOK, passkeyAnswer{Options: options})
+	p.w.setFlowCookie(p.rw, secret)
+	writeJSON(p.rw, http.StatusOK, passkeyAnswer{Options: options})
+}
+
+func (p passkeyReply) signedIn(s service.SessionInfo, err error) {
+	if err != nil {
+		p.w.passkeyFailed(p.rw, p.r, err)
+		return
+	}
+	p.w.setCookie(p.rw, s.Token)
+	writeJSON(p.rw, http.StatusOK, passkeyAnswer{Next: "/"})
+}
+
+func (w *Web) passkeySignInBegin(rw http.ResponseWriter, r *http.Request) {
+	passkeyReply{w, rw, r}.begun(w.svc.BeginPasskeySignIn(r.Context(), ""))
 }
 
 func (w *Web) passkeySignInFinish(rw http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
-	s, err := w.svc.FinishPasskeySignIn(r.Context(), "", w.takeFlowCookie(rw, r), []byte(r.PostFormValue("response")), w.clientAddr(r))
-	if err != nil {
-		w.passkeyFailed(rw, r, err)
-		return
-	}
-	w.setCookie(rw, s.Token)
-	writeJSON(rw, http.StatusOK, passkeyAnswer{Next: "/"})
+	passkeyReply{w, rw, r}.signedIn(w.svc.FinishPasskeySignIn(r.Context(), "", w.takeFlowCookie(rw, r),
+		[]byte(r.PostFormValue("response")), w.clientAddr(r)))
 }
 
 func (w *Web) passkeySecondBegin(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	secret, options, err := w.svc.BeginPasskeySignIn(r.Context(), s.Token)
-	if err != nil {
-		w.passkeyFailed(rw, r, err)
-		return
-	}
-	w.setFlowCookie(rw, secret)
-	writeJSON(rw, http.StatusOK, passkeyAnswer{Options: options})
+	passkeyReply{w, rw, r}.begun(w.svc.BeginPasskeySignIn(r.Context(), s.Token))
 }
 
 func (w *Web) passkeySecondFinish(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	full, err := w.svc.FinishPasskeySignIn(r.Context(), s.Token, w.takeFlowCookie(rw, r), []byte(r.PostFormValue("response")), w.clientAddr(r))
-	if err != nil {
-		w.passkeyFailed(rw, r, err)
-		return
-	}
-	w.setCookie(rw, full.Token)
-	writeJSON(rw, http.StatusOK, passkeyAnswer{Next: "/"})
+	passkeyReply{w, rw, r}.signedIn(w.svc.FinishPasskeySignIn(r.Context(), s.Token, w.takeFlowCookie(rw, r),
+		[]byte(r.PostFormValue("response")), w.clientAddr(r)))
 }
 
 func (w *Web) passkeyEnrolBegin(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
-	secret, options, err := w.svc.BeginPasskeyEnrolment(r.Context(), s.Token)
-	if err != nil {
-		w.passkeyFailed(rw, r, err)
-		return
-	}
-	w.setFlowCookie(rw, secret)
-	writeJSON(rw, http.StatusOK, passkeyAnswer{Options: options})
+	passkeyReply{w, rw, r}.begun(w.svc.BeginPasskeyEnrolment(r.Context(), s.Token))
 }
 
 func (w *Web) passkeyEnrolFinish(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
