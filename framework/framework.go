@@ -13,13 +13,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
 	"regexp"
 	"strings"
 
 	"github.com/nrmproject/nrm"
+	"github.com/nrmproject/nrm/internal/datadir"
 )
 
 //go:embed frameworks/*.json
@@ -76,10 +74,7 @@ func Builtin() []nrm.Framework {
 // LoadDir reads every *.json file of dir (none when dir does not exist).
 // An id already used, by a built-in framework or another file, is refused.
 func LoadDir(dir string) ([]nrm.Framework, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	files, err := datadir.JSONFiles(dir)
 	if err != nil {
 		return nil, fmt.Errorf("frameworks: %w", err)
 	}
@@ -88,15 +83,8 @@ func LoadDir(dir string) ([]nrm.Framework, error) {
 		seen[f.ID] = "a built-in framework"
 	}
 	var out []nrm.Framework
-	for _, e := range entries {
-		if e.IsDir() || !strings.EqualFold(path.Ext(e.Name()), ".json") {
-			continue
-		}
-		file := filepath.Join(dir, e.Name())
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("frameworks: %w", err)
-		}
+	for _, df := range files {
+		file, data := df.Path, df.Data
 		f, err := Decode(data, file)
 		if err != nil {
 			return nil, err

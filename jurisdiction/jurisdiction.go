@@ -22,14 +22,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/nrmproject/nrm/internal/datadir"
 )
 
 // Counting is how days of a deadline are counted.
@@ -458,10 +458,7 @@ func Default() Profile {
 // built-in one: a changed rule is a new profile, so that cases decided under
 // the old one keep their clocks.
 func LoadDir(dir string) ([]Profile, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	files, err := datadir.JSONFiles(dir)
 	if err != nil {
 		return nil, fmt.Errorf("jurisdiction: %w", err)
 	}
@@ -470,15 +467,8 @@ func LoadDir(dir string) ([]Profile, error) {
 		seen[p.ID] = "a built-in profile"
 	}
 	var out []Profile
-	for _, e := range entries {
-		if e.IsDir() || !strings.EqualFold(path.Ext(e.Name()), ".json") {
-			continue
-		}
-		file := filepath.Join(dir, e.Name())
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("jurisdiction: %w", err)
-		}
+	for _, df := range files {
+		file, data := df.Path, df.Data
 		p, err := decode(data, file)
 		if err != nil {
 			return nil, err
