@@ -56,22 +56,7 @@ func (tx *Tx) SSOMappings(ctx context.Context, issuer, orgID string) ([]nrm.SSOM
 	if len(where) == 0 {
 		where = []string{"1 = 1"}
 	}
-	rows, err := tx.query(ctx, q+strings.Join(where, " AND ")+" ORDER BY created_at, id", args...)
-	if err != nil {
-		return nil, nrm.Internal(err)
-	}
-	defer rows.Close()
-	var out []nrm.SSOMapping
-	for rows.Next() {
-		var m nrm.SSOMapping
-		var created int64
-		if err := rows.Scan(&m.ID, &m.Issuer, &m.Claim, &m.Value, &m.OrgID, &m.Role, &m.CreatedBy, &created); err != nil {
-			return nil, nrm.Internal(err)
-		}
-		m.CreatedAt = fromMicros(created)
-		out = append(out, m)
-	}
-	return out, ssoErr(rows.Err())
+	return collect(tx, ctx, scanSSOMapping, q+strings.Join(where, " AND ")+" ORDER BY created_at, id", args...)
 }
 
 func (tx *Tx) DeleteSSOMapping(ctx context.Context, id, orgID string) error {
@@ -80,7 +65,15 @@ func (tx *Tx) DeleteSSOMapping(ctx context.Context, id, orgID string) error {
 
 const ssoRequestColumns = "id, issuer, subject, email, name, org_id, role, mapping_id, status, created_at, decided_at, decided_by, user_id"
 
-func scanSSORequest(row interface{ Scan(...any) error }) (nrm.SSORequest, error) {
+func scanSSOMapping(row scanner) (nrm.SSOMapping, error) {
+	var m nrm.SSOMapping
+	var created int64
+	err := row.Scan(&m.ID, &m.Issuer, &m.Claim, &m.Value, &m.OrgID, &m.Role, &m.CreatedBy, &created)
+	m.CreatedAt = fromMicros(created)
+	return m, err
+}
+
+func scanSSORequest(row scanner) (nrm.SSORequest, error) {
 	var r nrm.SSORequest
 	var created, decided int64
 	err := row.Scan(&r.ID, &r.Issuer, &r.Subject, &r.Email, &r.Name, &r.OrgID, &r.Role, &r.MappingID, &r.Status,
@@ -115,21 +108,8 @@ func (tx *Tx) PendingSSORequest(ctx context.Context, issuer, subject string) (nr
 }
 
 func (tx *Tx) SSORequests(ctx context.Context, orgID, status string) ([]nrm.SSORequest, error) {
-	rows, err := tx.query(ctx, "SELECT "+ssoRequestColumns+" FROM oidc_requests WHERE org_id = ? AND status = ? ORDER BY created_at, id LIMIT 500",
+	return collect(tx, ctx, scanSSORequest, "SELECT "+ssoRequestColumns+" FROM oidc_requests WHERE org_id = ? AND status = ? ORDER BY created_at, id LIMIT 500",
 		orgID, status)
-	if err != nil {
-		return nil, nrm.Internal(err)
-	}
-	defer rows.Close()
-	var out []nrm.SSORequest
-	for rows.Next() {
-		r, err := scanSSORequest(rows)
-		if err != nil {
-			return nil, nrm.Internal(err)
-		}
-		out = append(out, r)
-	}
-	return out, ssoErr(rows.Err())
 }
 
 func (tx *Tx) DecideSSORequest(ctx context.Context, r nrm.SSORequest) error {
@@ -176,7 +156,7 @@ func (tx *Tx) DeleteSigninFlowsBefore(ctx context.Context, before time.Time) err
 
 const passkeyColumns = "id, user_id, credential, public_key, record, sign_count, transports, name, created_at, last_used_at"
 
-func scanPasskey(row interface{ Scan(...any) error }) (nrm.Passkey, error) {
+func scanPasskey(row scanner) (nrm.Passkey, error) {
 	var p nrm.Passkey
 	var count, created, used int64
 	var transports string
@@ -199,20 +179,7 @@ func (tx *Tx) InsertPasskey(ctx context.Context, p nrm.Passkey) error {
 }
 
 func (tx *Tx) Passkeys(ctx context.Context, userID string) ([]nrm.Passkey, error) {
-	rows, err := tx.query(ctx, "SELECT "+passkeyColumns+" FROM passkeys WHERE user_id = ? ORDER BY created_at, id", userID)
-	if err != nil {
-		return nil, nrm.Internal(err)
-	}
-	defer rows.Close()
-	var out []nrm.Passkey
-	for rows.Next() {
-		p, err := scanPasskey(rows)
-		if err != nil {
-			return nil, nrm.Internal(err)
-		}
-		out = append(out, p)
-	}
-	return out, ssoErr(rows.Err())
+	return collect(tx, ctx, scanPasskey, "SELECT "+passkeyColumns+" FROM passkeys WHERE user_id = ? ORDER BY created_at, id", userID)
 }
 
 func (tx *Tx) PasskeyByCredential(ctx context.Context, credential []byte) (nrm.Passkey, error) {
