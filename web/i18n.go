@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"text/template"
 )
 
 // Every user-facing string goes through T, so that the languages of the
@@ -30,15 +31,39 @@ func localizerFor(r *http.Request) Localizer {
 	return Localizer{lang: "en"}
 }
 
-// T translates msg and fills in args with fmt verbs.
+// T translates msg. A message with named placeholders ("Due in {{.Days}}
+// days") takes its values as name, value pairs: T(msg, "Days", 3). Older
+// messages still use fmt verbs with positional arguments.
 func (l Localizer) T(msg string, args ...any) string {
 	if t, ok := catalogs[l.lang][msg]; ok {
 		msg = t
+	}
+	if strings.Contains(msg, "{{") {
+		return fill(msg, args)
 	}
 	if len(args) > 0 {
 		return fmt.Sprintf(msg, args...)
 	}
 	return msg
+}
+
+// fill executes a message's named placeholders with name, value pairs.
+func fill(msg string, pairs []any) string {
+	values := make(map[string]any, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if name, ok := pairs[i].(string); ok {
+			values[name] = pairs[i+1]
+		}
+	}
+	t, err := template.New("").Option("missingkey=zero").Parse(msg)
+	if err != nil {
+		return msg
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, values); err != nil {
+		return msg
+	}
+	return b.String()
 }
 
 func (l Localizer) Lang() string { return l.lang }
