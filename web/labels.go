@@ -16,6 +16,24 @@ import (
 // them through t like every other string. A code without a label shows as itself.
 var labels = map[string]string{
 	"partner-instance": "partner instance abroad",
+	// Themes of the clearinghouse (themes.go).
+	"identification":         "Identification",
+	"victim-support":         "Support for victims",
+	"child-trafficking":      "Trafficking in children",
+	"labour-exploitation":    "Labour exploitation",
+	"roma-and-minorities":    "Roma and minority communities",
+	"self-identification":    "Self-identification",
+	"compensation":           "Compensation",
+	"access-to-justice":      "Access to justice",
+	"non-punishment":         "Non-punishment",
+	"prosecution":            "Prosecution",
+	"safe-return":            "Safe return",
+	"transnational-referral": "Transnational referral",
+	"data-and-monitoring":    "Data and monitoring",
+	"prevention":             "Prevention",
+	"coordination":           "Co-ordination",
+	"training":               "Training",
+	"legislation":            "Legislation",
 	// States.
 	string(nrm.StateEncountered):               "Encountered",
 	string(nrm.StateReferred):                  "Referred",
