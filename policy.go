@@ -146,6 +146,18 @@ const (
 	// manages their own passkeys.
 	ActSSOManage     Action = "sso.manage"
 	ActPasskeyManage Action = "passkey.manage"
+	// Co-ordination (coordination.go): co-ordinators and analysts record
+	// events and activities, which every signed-in user reads; staff of a
+	// follow-up's owner or recorder mark it done (the organisation is the
+	// service's to check); the progress report is for co-ordinators,
+	// analysts and admins; an admin sees and rotates the calendar feed.
+	ActEventWrite     Action = "event.write"
+	ActEventRead      Action = "event.read"
+	ActFollowUpDone   Action = "event.follow-up.done"
+	ActActivityWrite  Action = "activity.write"
+	ActActivityRead   Action = "activity.read"
+	ActProgressReport Action = "report.progress"
+	ActCalendarManage Action = "calendar.manage"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -247,7 +259,20 @@ var rules = map[Action]rule{
 	// Single sign-on: the admin of the organisation a mapping names decides.
 	ActSSOManage:     {roles: []Role{RoleAdmin}},
 	ActPasskeyManage: {roles: Roles},
+
+	ActEventWrite:     {roles: []Role{RoleCoordinator, RoleAnalyst}},
+	ActEventRead:      {roles: Roles},
+	ActFollowUpDone:   {roles: followUpRoles},
+	ActActivityWrite:  {roles: []Role{RoleCoordinator, RoleAnalyst}},
+	ActActivityRead:   {roles: Roles},
+	ActProgressReport: {roles: []Role{RoleCoordinator, RoleAnalyst, RoleAdmin}},
+	ActCalendarManage: {roles: []Role{RoleAdmin}},
 }
+
+// followUpRoles mark an event's follow-up done: everyone but auditors,
+// who only read.
+var followUpRoles = []Role{RoleAdmin, RoleCoordinator, RoleFirstResponder, RoleCaseWorker, RoleDecisionMaker,
+	RoleLegalAdvisor, RoleLawEnforcement, RoleTrialMonitor, RoleAnalyst}
 
 // Actions lists every action the policy knows.
 func Actions() []Action {

@@ -88,6 +88,23 @@ func expectedGrants() []grant {
 		for _, r := range []nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement} {
 			g = append(g, grant{r, nrm.ActNotify, rel, "", ""})
 		}
+		// Co-ordination: co-ordinators and analysts record events and
+		// activities, everyone reads them, everyone but auditors marks a
+		// follow-up done, the progress report for co-ordinators, analysts
+		// and admins, the calendar feed's secret for admins.
+		for _, r := range nrm.Roles {
+			g = append(g, grant{r, nrm.ActEventRead, rel, "", ""}, grant{r, nrm.ActActivityRead, rel, "", ""})
+			if r != nrm.RoleAuditor {
+				g = append(g, grant{r, nrm.ActFollowUpDone, rel, "", ""})
+			}
+		}
+		for _, r := range []nrm.Role{nrm.RoleCoordinator, nrm.RoleAnalyst} {
+			g = append(g, grant{r, nrm.ActEventWrite, rel, "", ""}, grant{r, nrm.ActActivityWrite, rel, "", ""})
+		}
+		for _, r := range []nrm.Role{nrm.RoleCoordinator, nrm.RoleAnalyst, nrm.RoleAdmin} {
+			g = append(g, grant{r, nrm.ActProgressReport, rel, "", ""})
+		}
+		g = append(g, grant{nrm.RoleAdmin, nrm.ActCalendarManage, rel, "", ""})
 	}
 	involved := func(roles []nrm.Role, act nrm.Action, c nrm.Compartment) {
 		for _, r := range roles {
@@ -177,10 +194,12 @@ func TestPolicyCoversEveryRoleActionAndRelation(t *testing.T) {
 // A trial monitor never reads a case file: no case action is granted to
 // the role, whatever the organisation and its relation to the case. Trials
 // and country assessments are about courts and countries, and a passkey is
-// the user's own: none is a case file.
+// the user's own: none is a case file. Nor are co-ordination events and
+// activities, which name organisations only.
 func TestTrialMonitorHasNoCaseAction(t *testing.T) {
 	for _, act := range nrm.Actions() {
-		if strings.HasPrefix(string(act), "trial.") || strings.HasPrefix(string(act), "assessment.") || act == nrm.ActPasskeyManage {
+		if strings.HasPrefix(string(act), "trial.") || strings.HasPrefix(string(act), "assessment.") || act == nrm.ActPasskeyManage ||
+			strings.HasPrefix(string(act), "event.") || strings.HasPrefix(string(act), "activity.") {
 			continue
 		}
 		for _, kind := range nrm.OrgKinds {
