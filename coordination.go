@@ -61,7 +61,7 @@ type CoordEventInput struct {
 	Agenda       string                  `json:"agenda"`
 	Outcomes     string                  `json:"outcomes"`
 	Themes       []string                `json:"themes"`
-	FollowUps    []EventFollowUpInput         `json:"follow_ups"`
+	FollowUps    []EventFollowUpInput    `json:"follow_ups"`
 }
 
 // EventParticipant is one participating organisation.

@@ -118,6 +118,8 @@ func (a *API) routes() []route {
 	rs = append(rs, a.assessmentRoutes()...)
 	// Trial monitoring (api/trials.go).
 	rs = append(rs, a.trialRoutes()...)
+	// Co-ordination: events, follow-ups, activities (api/coordination.go).
+	rs = append(rs, a.coordinationRoutes()...)
 	return rs
 }
 
@@ -125,7 +127,7 @@ func (a *API) routes() []route {
 // checkpoint (served as text, without the JSON wrapper) included.
 func Routes() []string {
 	a := &API{}
-	out := []string{"GET /api/v1/audit/checkpoint", "GET /api/v1/exchange/identity", "POST /api/v1/exchange/inbox"}
+	out := []string{"GET /api/v1/audit/checkpoint", "GET /api/v1/exchange/identity", "POST /api/v1/exchange/inbox", calendarFeedRoute}
 	for _, r := range a.routes() {
 		out = append(out, r.pattern)
 	}
@@ -144,6 +146,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/audit/checkpoint", a.checkpoint)
 	mux.HandleFunc("GET /api/v1/exchange/identity", a.identity)
 	mux.HandleFunc("POST /api/v1/exchange/inbox", a.exchangeInbox)
+	mux.HandleFunc(calendarFeedRoute, a.calendarFeed)
 	// Anything else under /api/ is a JSON 404, not the web's HTML page.
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, nrm.NotFound("endpoint"))
