@@ -51,7 +51,7 @@ type coordEventJSON struct {
 	Agenda       string                 `json:"agenda"`
 	Outcomes     string                 `json:"outcomes"`
 	Themes       []string               `json:"themes"`
-	FollowUps    []eventFollowUpJSON         `json:"follow_ups"`
+	FollowUps    []eventFollowUpJSON    `json:"follow_ups"`
 	CreatedBy    string                 `json:"created_by"`
 	CreatedAt    time.Time              `json:"created_at"`
 }

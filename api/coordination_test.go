@@ -44,7 +44,7 @@ func (w *coordWorld) eventBody(date nrm.Date, dues ...nrm.Date) map[string]any {
 	return map[string]any{"kind": "training", "title": "Training of labour inspectors, Chisinau", "date": date.String(),
 		"end_date": date.AddDays(1).String(), "place": "Chisinau", "country": "md", "organisers": []string{w.coord.ID, "OSCE ODIHR"},
 		"participants": []map[string]any{{"organisation": w.ngo.ID, "country": "MD", "count": 4}, {"organisation": "Labour Inspectorate", "country": "MD", "count": 18}},
-		"agenda": "Indicators of labour exploitation; referral", "outcomes": "A joint checklist", "themes": []string{"labour-exploitation", "training"},
+		"agenda":       "Indicators of labour exploitation; referral", "outcomes": "A joint checklist", "themes": []string{"labour-exploitation", "training"},
 		"follow_ups": fus}
 }
 
@@ -120,7 +120,9 @@ func TestEventsContract(t *testing.T) {
 			bad("participants[1].count", func(m map[string]any) {
 				m["participants"] = []map[string]any{{"organisation": "A", "count": 1}, {"organisation": "B", "count": 0}}
 			})
-			bad("participants[0].organisation", func(m map[string]any) { m["participants"] = []map[string]any{{"organisation": nrm.NewID(), "count": 3}} })
+			bad("participants[0].organisation", func(m map[string]any) {
+				m["participants"] = []map[string]any{{"organisation": nrm.NewID(), "count": 3}}
+			})
 			bad("themes[1]", func(m map[string]any) { m["themes"] = []string{"training", "weather"} })
 			bad("follow_ups[0].owner", func(m map[string]any) {
 				m["follow_ups"] = []map[string]any{{"text": "x", "owner": nrm.NewID(), "due": today.AddDays(3).String()}}
@@ -128,7 +130,9 @@ func TestEventsContract(t *testing.T) {
 			bad("follow_ups[0].owner", func(m map[string]any) {
 				m["follow_ups"] = []map[string]any{{"text": "x", "owner": "the NGO", "due": today.AddDays(3).String()}}
 			})
-			bad("follow_ups[0].due", func(m map[string]any) { m["follow_ups"] = []map[string]any{{"text": "x", "owner": w.ngo.ID, "due": "soon"}} })
+			bad("follow_ups[0].due", func(m map[string]any) {
+				m["follow_ups"] = []map[string]any{{"text": "x", "owner": w.ngo.ID, "due": "soon"}}
+			})
 			bad("follow_ups[0].due", func(m map[string]any) {
 				m["follow_ups"] = []map[string]any{{"text": "x", "owner": w.ngo.ID, "due": today.AddDays(-1).String()}}
 			})
