@@ -16,6 +16,12 @@ func buildTrials(rc *reportCtx, sec *ReportSection) error {
 	sec.Intro = "What independent trial monitors observed at the hearings of the year, and the verdicts given in it. Trials are counted as the findings page counts them; no trial or person is named."
 	from := nrm.DateOf(time.Date(rc.year, 1, 1, 0, 0, 0, 0, time.UTC))
 	to := nrm.DateOf(time.Date(rc.year, 12, 31, 0, 0, 0, 0, time.UTC))
+	return rc.trialTables(sec, from, to)
+}
+
+// trialTables counts the findings of a period into sec's tables (the
+// yearly report's year, or the progress report's period).
+func (rc *reportCtx) trialTables(sec *ReportSection, from, to nrm.Date) error {
 	facts, err := rc.tx.TrialFacts(rc.ctx, "", from, to)
 	if err != nil {
 		return err
