@@ -30,8 +30,8 @@ type ProgressReport struct {
 	// Grid: each country and theme with what was done there.
 	Grid []ProgressCell
 	// Follow-ups of the period's events.
-	FollowUpsDone, FollowUpsOpen, FollowUpsOverdue int
-	Assessments                                    []ProgressAssessment
+	FollowUpsDone, FollowUpsOpen, FollowUpsOverdue  int
+	Assessments                                     []ProgressAssessment
 	RecommendationsMade, RecommendationsImplemented int
 	// Sections through disclosure control: decisions, trial findings.
 	Statistics []ReportSection

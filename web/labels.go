@@ -170,6 +170,17 @@ var labels = map[string]string{
 	string(nrm.KindCoordinator):        "National co-ordinator",
 	string(nrm.KindTrialMonitor):       "Trial monitor",
 	string(nrm.KindInternational):      "International organisation",
+	// Kinds of co-ordination event and of activity (coordination.go).
+	"focal-point-meeting":  "Focal-point meeting",
+	"roundtable":           "Roundtable",
+	"side-event":           "Side event",
+	"expert-exchange":      "Exchange of experts",
+	"technical-assistance": "Technical assistance",
+	"legislative-review":   "Review of legislation",
+	"research":             "Research",
+	"awareness":            "Awareness raising",
+	"monitoring":           "Monitoring",
+	"meeting":              "Meeting",
 }
 
 // roleLabels name the roles; a role is looked up apart from the other codes

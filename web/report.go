@@ -52,7 +52,8 @@ type reportFigure struct {
 }
 
 var dimLabels = map[string]string{"sex": "Sex", "majority": "Adult or minor", "age_band": "Age band",
-	"exploitation_type": "Type of exploitation", "citizenship": "Citizenship", "item": "Item of the hearing sheet"}
+	"exploitation_type": "Type of exploitation", "citizenship": "Citizenship", "item": "Item of the hearing sheet",
+	"country_of_exploitation": "Country of exploitation"}
 
 func (w *Web) reportDocOf(l Localizer, r service.YearReport) reportDoc {
 	doc := reportDoc{L: l, Year: r.Year, K: r.K, Profile: r.Profile}
