@@ -58,7 +58,9 @@ func (coordForm) Rows(n int) []int {
 }
 
 // Field names a row's field as the service names it.
-func (coordForm) Field(list string, i int, name string) string { return fmt.Sprintf("%s[%d].%s", list, i, name) }
+func (coordForm) Field(list string, i int, name string) string {
+	return fmt.Sprintf("%s[%d].%s", list, i, name)
+}
 
 func newCoordForm(v view) coordForm {
 	f := coordForm{Values: v.Form, Errs: v.FieldErrors}
@@ -340,4 +342,47 @@ func (w *Web) rotateCalendar(rw http.ResponseWriter, r *http.Request, s service.
 	}
 	rw.Header().Set("Cache-Control", "no-store")
 	w.render(rw, r, s, http.StatusOK, "calendar", view{Data: calendarPage{Exists: true, URL: scheme + "://" + r.Host + "/api/v1/calendar/" + token}})
+}
+
+// Abs is a number of days without its sign (days overdue).
+func (eventPage) Abs(n int) int { return max(n, -n) }
+
+// followUpTable is the open follow-ups of the viewer's organisation (owed
+// or recorded by it), on the home page and the deadlines page.
+type followUpTable struct {
+	Board service.FollowUpBoard
+	Rows  []followUpRow
+}
+
+type followUpRow struct {
+	nrm.FollowUpClock
+	Days, Abs int
+	Overdue   bool
+	Owner     string
+}
+
+// followUpTable reads the open follow-ups, within days when set (every
+// overdue one always); nil for a role that reads no events.
+func (w *Web) followUpTable(r *http.Request, within int) (*followUpTable, error) {
+	a, _ := nrm.ActorFrom(r.Context())
+	if !nrm.Can(a, nrm.ActEventRead, nrm.Access{}) {
+		return nil, nil
+	}
+	b, err := w.svc.FollowUpClocks(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	names, err := w.orgNames(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	t := &followUpTable{Board: b}
+	for _, it := range b.Items {
+		days := daysBetween(b.Today, it.Due)
+		if within > 0 && days > within {
+			continue
+		}
+		t.Rows = append(t.Rows, followUpRow{FollowUpClock: it, Days: days, Abs: max(days, -days), Overdue: days < 0, Owner: names[it.OwnerID]})
+	}
+	return t, nil
 }

@@ -41,6 +41,8 @@ type duePage struct {
 	// Recs are the clocks of the team's recommendations (country
 	// assessments), beside the cases' and apart from them.
 	Recs *recommendationTable
+	// FollowUps are the open follow-ups of events (coordination.go).
+	FollowUps *followUpTable
 }
 
 // dueTables reads the clocks of the organisation's cases, and for a
@@ -134,6 +136,10 @@ func (w *Web) duePage(rw http.ResponseWriter, r *http.Request, s service.Session
 		return
 	}
 	p := duePage{Tables: tables, Within: within, CSV: "/due.csv", Recs: recs}
+	if p.FollowUps, err = w.followUpTable(r, within); err != nil {
+		w.fail(rw, r, s, err)
+		return
+	}
 	if within > 0 {
 		p.CSV += "?within=" + strconv.Itoa(within)
 	}

@@ -24,6 +24,8 @@ type homeView struct {
 	Recs *recommendationTable
 	// TrialMonitor: a monitor's trials (trials.go).
 	TrialMonitor bool
+	// FollowUps: the open follow-ups of events (coordination.go).
+	FollowUps *followUpTable
 }
 
 // home serves GET /.
@@ -37,6 +39,10 @@ func (w *Web) home(rw http.ResponseWriter, r *http.Request, s service.SessionInf
 		Inbox:    nrm.Can(s.Actor, nrm.ActReferralRespond, nrm.Access{Relation: nrm.RelRecipient}),
 		Overview: nrm.Can(s.Actor, nrm.ActDeadlinesAll, nrm.Access{}), TrialMonitor: nrm.Can(s.Actor, nrm.ActTrialRead, nrm.Access{})}
 	if v.Recs, err = w.recommendationTable(r, 0); err != nil {
+		w.fail(rw, r, s, err)
+		return
+	}
+	if v.FollowUps, err = w.followUpTable(r, service.HomeDueDays); err != nil {
 		w.fail(rw, r, s, err)
 		return
 	}

@@ -142,7 +142,8 @@ func (w *Web) Register(mux *http.ServeMux) {
 	w.registerTracks(handle) // justice and return (tracks.go)
 	// NRM country assessments (assessments.go).
 	w.registerAssessments(handle)
-	w.registerTrials(handle) // trial monitoring (trials.go)
+	w.registerTrials(handle)       // trial monitoring (trials.go)
+	w.registerCoordination(handle) // events, activities, progress report (coordination.go)
 	handle("GET /referrals", w.signedIn(w.inboxPage))
 	handle("POST /referrals/{id}/accept", w.signedIn(w.acceptReferral))
 	handle("POST /referrals/{id}/decline", w.signedIn(w.declineReferral))
@@ -200,6 +201,8 @@ type navPermissions struct {
 	Stats                        bool // statistics and the yearly report
 	// Trial monitoring: the monitors' trials, and the findings for all.
 	Trials, TrialFindings bool
+	// Co-ordination: events and activities (coordination.go).
+	Coordination bool
 }
 
 // menuCounts are the counts of the menu: referrals waiting and what is new.
@@ -233,6 +236,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 			// Trial monitoring (trials.go).
 			Trials:        nrm.Can(s.Actor, nrm.ActTrialRead, nrm.Access{}),
 			TrialFindings: nrm.Can(s.Actor, nrm.ActTrialFindingsRead, nrm.Access{}),
+			Coordination:  nrm.Can(s.Actor, nrm.ActEventRead, nrm.Access{}),
 		}
 		v.Can.Recommendations = nrm.Can(s.Actor, nrm.ActAssessmentWrite, nrm.Access{})
 		v.Menu = w.menuCounts(r, s)
