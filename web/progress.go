@@ -269,3 +269,12 @@ func progressMeta(l Localizer, doc progressDoc) string {
 
 // Meta is the line under the report's title.
 func (doc progressDoc) Meta() string { return progressMeta(doc.L, doc) }
+
+// WriteProgress writes a progress report as a self-contained HTML file
+// ("html") or as PDF ("pdf"), in English.
+func (w *Web) WriteProgress(out io.Writer, r service.ProgressReport, format string) error {
+	if format != "html" && format != "pdf" {
+		return nrm.Invalid("format", "one of: html, pdf")
+	}
+	return w.writeProgress(out, progressDocOf(Localizer{lang: "en"}, r), format)
+}

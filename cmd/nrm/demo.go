@@ -144,7 +144,11 @@ func seedDemo(ctx context.Context, a *app, cohort int) error {
 	if err := seedDemoCohort(ctx, a, as, orgIDs, cohort); err != nil {
 		return err
 	}
-	return seedDemoTrial(as("monitor@demo.invalid"), a)
+	if err := seedDemoTrial(as("monitor@demo.invalid"), a); err != nil {
+		return err
+	}
+	// Co-ordination: a year of events and activities (demo_coordination.go).
+	return seedDemoCoordination(as("coordinator@demo.invalid"), as("analyst@demo.invalid"), a, orgIDs)
 }
 
 // seedDemoTrial: the monitors observe a trial, one hearing so far.
