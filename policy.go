@@ -146,6 +146,16 @@ const (
 	// manages their own passkeys.
 	ActSSOManage     Action = "sso.manage"
 	ActPasskeyManage Action = "passkey.manage"
+	// The clearinghouse (clearinghouse.go): every signed-in user reads the
+	// directory, the library and the practices; co-ordinators and admins
+	// of any organisation write them (the national co-ordinator keeps the
+	// directory, an NGO's co-ordinator adds its own handbook).
+	ActDirectoryRead  Action = "directory.read"
+	ActDirectoryWrite Action = "directory.write"
+	ActLibraryRead    Action = "library.read"
+	ActLibraryWrite   Action = "library.write"
+	ActPracticeRead   Action = "practice.read"
+	ActPracticeWrite  Action = "practice.write"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -247,7 +257,17 @@ var rules = map[Action]rule{
 	// Single sign-on: the admin of the organisation a mapping names decides.
 	ActSSOManage:     {roles: []Role{RoleAdmin}},
 	ActPasskeyManage: {roles: Roles},
+	// The clearinghouse: read by all, written by co-ordinators and admins.
+	ActDirectoryRead:  {roles: Roles},
+	ActDirectoryWrite: {roles: clearinghouseEditors},
+	ActLibraryRead:    {roles: Roles},
+	ActLibraryWrite:   {roles: clearinghouseEditors},
+	ActPracticeRead:   {roles: Roles},
+	ActPracticeWrite:  {roles: clearinghouseEditors},
 }
+
+// clearinghouseEditors write the directory, the library and the practices.
+var clearinghouseEditors = []Role{RoleCoordinator, RoleAdmin}
 
 // Actions lists every action the policy knows.
 func Actions() []Action {
