@@ -227,7 +227,9 @@ func MaterialFileName(name, typ string) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
-	name = strings.TrimSuffix(strings.TrimSuffix(name, ".pdf"), ".txt")
+	if l := strings.ToLower(name); strings.HasSuffix(l, ".pdf") || strings.HasSuffix(l, ".txt") {
+		name = name[:len(name)-4]
+	}
 	var b strings.Builder
 	for _, r := range name {
 		if b.Len() >= 80 {

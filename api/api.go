@@ -118,6 +118,8 @@ func (a *API) routes() []route {
 	rs = append(rs, a.assessmentRoutes()...)
 	// Trial monitoring (api/trials.go).
 	rs = append(rs, a.trialRoutes()...)
+	// The clearinghouse (api/clearinghouse.go).
+	rs = append(rs, a.clearinghouseRoutes()...)
 	return rs
 }
 
