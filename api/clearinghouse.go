@@ -143,8 +143,7 @@ func (a *API) addLibraryItem(w http.ResponseWriter, r *http.Request) (int, any, 
 	}
 	in, file, err := readMaterialUpload(r)
 	if tooLarge(err) {
-		return http.StatusRequestEntityTooLarge, errorBody{errorDetail{Code: nrm.CodeInvalid, Field: "file",
-			Message: "the file is larger than 20 MiB"}}, nil
+		return 0, nil, nrm.Invalid("file", "larger than %d MiB", service.MaxMaterialSize>>20)
 	}
 	if err != nil {
 		return 0, nil, err

@@ -173,9 +173,9 @@ func TestLibraryContract(t *testing.T) {
 				}
 			}
 		})
-		t.Run("a file past 20 MiB: 413 naming file", func(t *testing.T) {
+		t.Run("a file past 20 MiB: 422 naming file", func(t *testing.T) {
 			big := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("a"), 20<<20)...)
-			if status, got := w.upload(t, w.coordinator, materialBody(), "big.pdf", "application/pdf", big); status != 413 || field(got) != "file" {
+			if status, got := w.upload(t, w.coordinator, materialBody(), "big.pdf", "application/pdf", big); status != 422 || field(got) != "file" {
 				t.Fatalf("%d %v", status, got)
 			}
 		})
