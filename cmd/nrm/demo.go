@@ -144,7 +144,11 @@ func seedDemo(ctx context.Context, a *app, cohort int) error {
 	if err := seedDemoCohort(ctx, a, as, orgIDs, cohort); err != nil {
 		return err
 	}
-	return seedDemoTrial(as("monitor@demo.invalid"), a)
+	if err := seedDemoTrial(as("monitor@demo.invalid"), a); err != nil {
+		return err
+	}
+	// The clearinghouse: directory, library, practices (demo_clearinghouse.go).
+	return seedDemoClearinghouse(as("coordinator@demo.invalid"), a)
 }
 
 // seedDemoTrial: the monitors observe a trial, one hearing so far.
