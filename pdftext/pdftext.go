@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,11 +22,15 @@ import (
 type Limits struct {
 	MaxPages int           // pages read; the rest is not searched
 	MaxText  int           // bytes of text kept
+	// MaxStreams bounds the decompressed bytes of the streams read (page
+	// contents and fonts' character maps): a small file can inflate to
+	// gigabytes, and the reader holds a page's text in memory.
+	MaxStreams int64
 	Timeout  time.Duration // after this the extraction is given up
 }
 
 // DefaultLimits are enough for a handbook of a few hundred pages.
-var DefaultLimits = Limits{MaxPages: 1000, MaxText: 4 << 20, Timeout: 10 * time.Second}
+var DefaultLimits = Limits{MaxPages: 1000, MaxText: 4 << 20, MaxStreams: 64 << 20, Timeout: 10 * time.Second}
 
 // ErrUnreadable is returned for a file the reader cannot make sense of.
 var ErrUnreadable = errors.New("pdftext: unreadable PDF")
@@ -65,6 +70,7 @@ func extract(ctx context.Context, data []byte, lim Limits) (string, error) {
 		return "", fmt.Errorf("%w: %v", ErrUnreadable, err)
 	}
 	var b strings.Builder
+	budget := lim.MaxStreams
 	n := min(r.NumPage(), lim.MaxPages)
 	for i := 1; i <= n && b.Len() < lim.MaxText; i++ {
 		if ctx.Err() != nil {
@@ -73,6 +79,11 @@ func extract(ctx context.Context, data []byte, lim Limits) (string, error) {
 		p := r.Page(i)
 		if p.V.IsNull() {
 			continue
+		}
+		// Measure what this page will inflate to before the reader holds
+		// it; past the budget the rest of the file is not read.
+		if budget -= pageStreams(p, budget); budget < 0 {
+			break
 		}
 		text, err := p.GetPlainText(nil)
 		if err != nil {
@@ -83,6 +94,34 @@ func extract(ctx context.Context, data []byte, lim Limits) (string, error) {
 	}
 	text := strings.ReplaceAll(strings.ToValidUTF8(b.String(), " "), "\x00", " ")
 	return clip(text, lim.MaxText), nil
+}
+
+// pageStreams counts the decompressed bytes of a page's content streams
+// and its fonts' character maps, reading at most limit+1 of them.
+func pageStreams(p pdf.Page, limit int64) int64 {
+	var total int64
+	count := func(v pdf.Value) {
+		if v.Kind() != pdf.Stream || total > limit {
+			return
+		}
+		rd := v.Reader()
+		defer rd.Close()
+		n, _ := io.Copy(io.Discard, io.LimitReader(rd, limit-total+1))
+		total += n
+	}
+	c := p.V.Key("Contents")
+	if c.Kind() == pdf.Array {
+		for i := 0; i < c.Len() && i < 10000; i++ {
+			count(c.Index(i))
+		}
+	} else {
+		count(c)
+	}
+	fonts := p.Resources().Key("Font")
+	for _, k := range fonts.Keys() {
+		count(fonts.Key(k).Key("ToUnicode"))
+	}
+	return total
 }
 
 // clip cuts s to at most n bytes, at a rune boundary.
