@@ -74,7 +74,7 @@ func TestDirectoryContract(t *testing.T) {
 			for query, want := range map[string]int{
 				"": 3, "q=irina": 1, "q=FOCALOVA+strada": 1, "q=nobody": 0, "country=md": 2, "country=UA": 1,
 				"area=labour-exploitation": 2, "area=self-identification": 1, "language=ro": 3, "language=ru": 2, "language=en": 0,
-				"country=MD&area=victim-support&q=irina": 1, "q=" + url.QueryEscape("100%_") : 0,
+				"country=MD&area=victim-support&q=irina": 1, "q=" + url.QueryEscape("100%_"): 0,
 			} {
 				l := w.must(t, 200, "GET", "/api/v1/directory?"+query, w.analyst, nil)["items"].([]any)
 				if len(l) != want {

@@ -20,13 +20,13 @@ import (
 
 // Limits bound one extraction.
 type Limits struct {
-	MaxPages int           // pages read; the rest is not searched
-	MaxText  int           // bytes of text kept
+	MaxPages int // pages read; the rest is not searched
+	MaxText  int // bytes of text kept
 	// MaxStreams bounds the decompressed bytes of the streams read (page
 	// contents and fonts' character maps): a small file can inflate to
 	// gigabytes, and the reader holds a page's text in memory.
 	MaxStreams int64
-	Timeout  time.Duration // after this the extraction is given up
+	Timeout    time.Duration // after this the extraction is given up
 }
 
 // DefaultLimits are enough for a handbook of a few hundred pages.

@@ -3,9 +3,9 @@ package pdftext_test
 import (
 	"bytes"
 	"compress/zlib"
-	"fmt"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
