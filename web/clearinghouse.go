@@ -8,6 +8,7 @@ package web
 // may read and add.
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -243,6 +244,16 @@ func (w *Web) addPractice(rw http.ResponseWriter, r *http.Request, s service.Ses
 		return
 	}
 	http.Redirect(rw, r, "/practices?saved=track", http.StatusSeeOther)
+}
+
+// uploadTooLarge says whether the library's upload form sent more than its
+// limit (else the missing CSRF token would be blamed).
+func uploadTooLarge(r *http.Request) bool {
+	if r.Pattern != "POST /library" {
+		return false
+	}
+	var tooBig *http.MaxBytesError
+	return errors.As(r.ParseMultipartForm(32<<20), &tooBig)
 }
 
 // registerClearinghouse adds the clearinghouse's pages.

@@ -93,6 +93,11 @@ func TestClearinghousePages(t *testing.T) {
 				t.Fatal("a refused material was stored")
 			}
 		})
+		t.Run("a file past the limit is refused as too large, nothing stored", func(t *testing.T) {
+			p := c.postFile(t, "/library", form, "big.pdf", append([]byte("%PDF-1.4\n"), make([]byte, 22<<20)...))
+			wantStatus(t, p, http.StatusUnprocessableEntity)
+			wantContains(t, p, "larger than 20 MiB")
+		})
 		pdf := pagePDF(t, "Indicators of forced labour: withheld passports, the word fragolino.")
 		var fileLink string
 		t.Run("a PDF uploaded through the form is found by a word of its text", func(t *testing.T) {

@@ -322,6 +322,10 @@ func (w *Web) stage(stage string, h pageFunc) http.Handler {
 		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(rw, r.Body, postLimit(r))
+			if uploadTooLarge(r) {
+				w.fail(rw, r, s, nrm.Invalid("file", "larger than %d MiB", service.MaxMaterialSize>>20))
+				return
+			}
 			if !csrfMatches(r.PostFormValue("csrf"), s.CSRF) {
 				w.fail(rw, r, s, nrm.Forbidden("the form had expired; go back, reload the page and try again"))
 				return
