@@ -266,21 +266,6 @@ func eventDate(field, s string, today Date) (Date, error) {
 	return d, nil
 }
 
-// ParseThemes checks a list of themes, each one of Themes, without repeats.
-func ParseThemes(field string, in []string) ([]string, error) {
-	out := []string{}
-	for i, t := range in {
-		t = strings.TrimSpace(t)
-		if !ValidTheme(t) {
-			return nil, Invalid(fmt.Sprintf("%s[%d]", field, i), "not a theme; the themes: %s", strings.Join(Themes, ", "))
-		}
-		if !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	return out, nil
-}
-
 // ActivityInput is an activity as given.
 type ActivityInput struct {
 	Date     string `json:"date"`

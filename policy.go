@@ -158,6 +158,16 @@ const (
 	ActActivityRead   Action = "activity.read"
 	ActProgressReport Action = "report.progress"
 	ActCalendarManage Action = "calendar.manage"
+	// The clearinghouse (clearinghouse.go): every signed-in user reads the
+	// directory, the library and the practices; co-ordinators and admins
+	// of any organisation write them (the national co-ordinator keeps the
+	// directory, an NGO's co-ordinator adds its own handbook).
+	ActDirectoryRead  Action = "directory.read"
+	ActDirectoryWrite Action = "directory.write"
+	ActLibraryRead    Action = "library.read"
+	ActLibraryWrite   Action = "library.write"
+	ActPracticeRead   Action = "practice.read"
+	ActPracticeWrite  Action = "practice.write"
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -267,12 +277,22 @@ var rules = map[Action]rule{
 	ActActivityRead:   {roles: Roles},
 	ActProgressReport: {roles: []Role{RoleCoordinator, RoleAnalyst, RoleAdmin}},
 	ActCalendarManage: {roles: []Role{RoleAdmin}},
+	// The clearinghouse: read by all, written by co-ordinators and admins.
+	ActDirectoryRead:  {roles: Roles},
+	ActDirectoryWrite: {roles: clearinghouseEditors},
+	ActLibraryRead:    {roles: Roles},
+	ActLibraryWrite:   {roles: clearinghouseEditors},
+	ActPracticeRead:   {roles: Roles},
+	ActPracticeWrite:  {roles: clearinghouseEditors},
 }
 
 // followUpRoles mark an event's follow-up done: everyone but auditors,
 // who only read.
 var followUpRoles = []Role{RoleAdmin, RoleCoordinator, RoleFirstResponder, RoleCaseWorker, RoleDecisionMaker,
 	RoleLegalAdvisor, RoleLawEnforcement, RoleTrialMonitor, RoleAnalyst}
+
+// clearinghouseEditors write the directory, the library and the practices.
+var clearinghouseEditors = []Role{RoleCoordinator, RoleAdmin}
 
 // Actions lists every action the policy knows.
 func Actions() []Action {

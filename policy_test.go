@@ -105,6 +105,16 @@ func expectedGrants() []grant {
 			g = append(g, grant{r, nrm.ActProgressReport, rel, "", ""})
 		}
 		g = append(g, grant{nrm.RoleAdmin, nrm.ActCalendarManage, rel, "", ""})
+		// The clearinghouse: every signed-in user reads; co-ordinators and
+		// admins of any organisation write.
+		for _, r := range nrm.Roles {
+			g = append(g, grant{r, nrm.ActDirectoryRead, rel, "", ""}, grant{r, nrm.ActLibraryRead, rel, "", ""},
+				grant{r, nrm.ActPracticeRead, rel, "", ""})
+		}
+		for _, r := range []nrm.Role{nrm.RoleCoordinator, nrm.RoleAdmin} {
+			g = append(g, grant{r, nrm.ActDirectoryWrite, rel, "", ""}, grant{r, nrm.ActLibraryWrite, rel, "", ""},
+				grant{r, nrm.ActPracticeWrite, rel, "", ""})
+		}
 	}
 	involved := func(roles []nrm.Role, act nrm.Action, c nrm.Compartment) {
 		for _, r := range roles {
@@ -199,7 +209,8 @@ func TestPolicyCoversEveryRoleActionAndRelation(t *testing.T) {
 func TestTrialMonitorHasNoCaseAction(t *testing.T) {
 	for _, act := range nrm.Actions() {
 		if strings.HasPrefix(string(act), "trial.") || strings.HasPrefix(string(act), "assessment.") || act == nrm.ActPasskeyManage ||
-			strings.HasPrefix(string(act), "event.") || strings.HasPrefix(string(act), "activity.") {
+			strings.HasPrefix(string(act), "event.") || strings.HasPrefix(string(act), "activity.") ||
+			clearinghouseAction(act) {
 			continue
 		}
 		for _, kind := range nrm.OrgKinds {
@@ -240,4 +251,39 @@ func ExampleCan() {
 	owner := nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}
 	fmt.Println(nrm.Can(police, nrm.ActReadIdentity, owner), nrm.Can(police, nrm.ActReadSupport, owner))
 	// Output: true false
+}
+
+// clearinghouseAction: the directory, the library and the practices are
+// about organisations and materials, never a case file.
+func clearinghouseAction(act nrm.Action) bool {
+	for _, p := range []string{"directory.", "library.", "practice."} {
+		if strings.HasPrefix(string(act), p) {
+			return true
+		}
+	}
+	return false
+}
+
+// A signed-in user of any role reads the clearinghouse; only co-ordinators
+// and admins change it.
+func TestClearinghouseWritersAreCoordinatorsAndAdmins(t *testing.T) {
+	for _, kind := range nrm.OrgKinds {
+		for _, role := range nrm.Roles {
+			a := nrm.Actor{UserID: "u", OrgID: "o", OrgKind: kind, Role: role}
+			for _, act := range []nrm.Action{nrm.ActDirectoryRead, nrm.ActLibraryRead, nrm.ActPracticeRead} {
+				if !nrm.Can(a, act, nrm.Access{}) {
+					t.Errorf("%s %s may not %s", kind, role, act)
+				}
+			}
+			writer := role == nrm.RoleCoordinator || role == nrm.RoleAdmin
+			for _, act := range []nrm.Action{nrm.ActDirectoryWrite, nrm.ActLibraryWrite, nrm.ActPracticeWrite} {
+				if nrm.Can(a, act, nrm.Access{}) != writer {
+					t.Errorf("%s %s %s: got %v", kind, role, act, !writer)
+				}
+			}
+		}
+	}
+	if nrm.Can(nrm.Actor{}, nrm.ActDirectoryRead, nrm.Access{}) {
+		t.Error("no actor may read the directory")
+	}
 }

@@ -120,6 +120,8 @@ func (a *API) routes() []route {
 	rs = append(rs, a.trialRoutes()...)
 	// Co-ordination: events, follow-ups, activities (api/coordination.go).
 	rs = append(rs, a.coordinationRoutes()...)
+	// The clearinghouse (api/clearinghouse.go).
+	rs = append(rs, a.clearinghouseRoutes()...)
 	return rs
 }
 

@@ -123,7 +123,7 @@ func TestEventsContract(t *testing.T) {
 			bad("participants[0].organisation", func(m map[string]any) {
 				m["participants"] = []map[string]any{{"organisation": nrm.NewID(), "count": 3}}
 			})
-			bad("themes[1]", func(m map[string]any) { m["themes"] = []string{"training", "weather"} })
+			bad("themes", func(m map[string]any) { m["themes"] = []string{"training", "weather"} })
 			bad("follow_ups[0].owner", func(m map[string]any) {
 				m["follow_ups"] = []map[string]any{{"text": "x", "owner": nrm.NewID(), "due": today.AddDays(3).String()}}
 			})

@@ -54,6 +54,8 @@ type Tx interface {
 	SSOTx
 	// Co-ordination: events, follow-ups, activities (service/coordination.go).
 	CoordinationStore
+	// The clearinghouse (service/clearinghouse.go).
+	ClearinghouseStore
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)

@@ -34,6 +34,10 @@ var labels = map[string]string{
 	"coordination":           "Co-ordination",
 	"training":               "Training",
 	"legislation":            "Legislation",
+	// Kinds of library material (clearinghouse.go; training, legislation and other as above).
+	"handbook":  "Handbook",
+	"research":  "Research",
+	"guideline": "Guideline",
 	// States.
 	string(nrm.StateEncountered):               "Encountered",
 	string(nrm.StateReferred):                  "Referred",
@@ -177,7 +181,6 @@ var labels = map[string]string{
 	"expert-exchange":      "Exchange of experts",
 	"technical-assistance": "Technical assistance",
 	"legislative-review":   "Review of legislation",
-	"research":             "Research",
 	"awareness":            "Awareness raising",
 	"monitoring":           "Monitoring",
 	"meeting":              "Meeting",

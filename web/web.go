@@ -142,8 +142,9 @@ func (w *Web) Register(mux *http.ServeMux) {
 	w.registerTracks(handle) // justice and return (tracks.go)
 	// NRM country assessments (assessments.go).
 	w.registerAssessments(handle)
-	w.registerTrials(handle)       // trial monitoring (trials.go)
+	w.registerTrials(handle)        // trial monitoring (trials.go)
 	w.registerCoordination(handle) // events, activities, progress report (coordination.go)
+	w.registerClearinghouse(handle) // directory, library, practices (clearinghouse.go)
 	handle("GET /referrals", w.signedIn(w.inboxPage))
 	handle("POST /referrals/{id}/accept", w.signedIn(w.acceptReferral))
 	handle("POST /referrals/{id}/decline", w.signedIn(w.declineReferral))
@@ -203,6 +204,8 @@ type navPermissions struct {
 	Trials, TrialFindings bool
 	// Co-ordination: events and activities (coordination.go).
 	Coordination bool
+	// The clearinghouse: the directory, the library and the practices.
+	Clearinghouse bool
 }
 
 // menuCounts are the counts of the menu: referrals waiting and what is new.
@@ -237,6 +240,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 			Trials:        nrm.Can(s.Actor, nrm.ActTrialRead, nrm.Access{}),
 			TrialFindings: nrm.Can(s.Actor, nrm.ActTrialFindingsRead, nrm.Access{}),
 			Coordination:  nrm.Can(s.Actor, nrm.ActEventRead, nrm.Access{}),
+			Clearinghouse: nrm.Can(s.Actor, nrm.ActLibraryRead, nrm.Access{}),
 		}
 		v.Can.Recommendations = nrm.Can(s.Actor, nrm.ActAssessmentWrite, nrm.Access{})
 		v.Menu = w.menuCounts(r, s)
@@ -321,7 +325,11 @@ func (w *Web) stage(stage string, h pageFunc) http.Handler {
 			return
 		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
+			r.Body = http.MaxBytesReader(rw, r.Body, postLimit(r))
+			if uploadTooLarge(r) {
+				w.fail(rw, r, s, nrm.Invalid("file", "larger than %d MiB", service.MaxMaterialSize>>20))
+				return
+			}
 			if !csrfMatches(r.PostFormValue("csrf"), s.CSRF) {
 				w.fail(rw, r, s, nrm.Forbidden("the form had expired; go back, reload the page and try again"))
 				return
@@ -457,4 +465,12 @@ func formVersion(r *http.Request) (int64, error) {
 		return 0, nrm.Invalid("version", "the form is missing its version; reload the page")
 	}
 	return v, nil
+}
+
+// postLimit bounds a form's body: small, but for the library's upload.
+func postLimit(r *http.Request) int64 {
+	if r.Pattern == "POST /library" {
+		return service.MaxMaterialSize + 1<<20
+	}
+	return 64 << 10
 }

@@ -148,7 +148,11 @@ func seedDemo(ctx context.Context, a *app, cohort int) error {
 		return err
 	}
 	// Co-ordination: a year of events and activities (demo_coordination.go).
-	return seedDemoCoordination(as("coordinator@demo.invalid"), as("analyst@demo.invalid"), a, orgIDs)
+	if err := seedDemoCoordination(as("coordinator@demo.invalid"), as("analyst@demo.invalid"), a, orgIDs); err != nil {
+		return err
+	}
+	// The clearinghouse: directory, library, practices (demo_clearinghouse.go).
+	return seedDemoClearinghouse(as("coordinator@demo.invalid"), a)
 }
 
 // seedDemoTrial: the monitors observe a trial, one hearing so far.
