@@ -146,6 +146,10 @@ const (
 	// manages their own passkeys.
 	ActSSOManage     Action = "sso.manage"
 	ActPasskeyManage Action = "passkey.manage"
+	// Help without an account (selfreferral.go): the inbox of the help
+	// organisation; converting a self-referral also needs ActCaseCreate.
+	ActSelfReferralRead    Action = "selfreferral.read"
+	ActSelfReferralConvert Action = "selfreferral.convert" // open a case from it, or close it
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -247,6 +251,11 @@ var rules = map[Action]rule{
 	// Single sign-on: the admin of the organisation a mapping names decides.
 	ActSSOManage:     {roles: []Role{RoleAdmin}},
 	ActPasskeyManage: {roles: Roles},
+	// The people who answer a help line: never staff of a police-type body,
+	// so that asking for help is not reporting to the police.
+	ActSelfReferralRead: {roles: []Role{RoleCoordinator, RoleCaseWorker, RoleFirstResponder},
+		noLawEnforcementOrg: true},
+	ActSelfReferralConvert: {roles: []Role{RoleCaseWorker, RoleFirstResponder}, noLawEnforcementOrg: true},
 }
 
 // Actions lists every action the policy knows.

@@ -88,6 +88,15 @@ func expectedGrants() []grant {
 		for _, r := range []nrm.Role{nrm.RoleFirstResponder, nrm.RoleCaseWorker, nrm.RoleLawEnforcement} {
 			g = append(g, grant{r, nrm.ActNotify, rel, "", ""})
 		}
+		// Help without an account: whoever answers a help line reads the
+		// self-referrals; case workers and first responders turn them into
+		// cases (never a police-type body, see want).
+		for _, r := range []nrm.Role{nrm.RoleCoordinator, nrm.RoleCaseWorker, nrm.RoleFirstResponder} {
+			g = append(g, grant{r, nrm.ActSelfReferralRead, rel, "", ""})
+		}
+		for _, r := range []nrm.Role{nrm.RoleCaseWorker, nrm.RoleFirstResponder} {
+			g = append(g, grant{r, nrm.ActSelfReferralConvert, rel, "", ""})
+		}
 	}
 	involved := func(roles []nrm.Role, act nrm.Action, c nrm.Compartment) {
 		for _, r := range roles {
@@ -131,7 +140,7 @@ func TestPolicyCoversEveryRoleActionAndRelation(t *testing.T) {
 	grants := expectedGrants()
 	want := func(role nrm.Role, act nrm.Action, rel nrm.Relation, scope nrm.Scope, kind nrm.OrgKind) bool {
 		if (act == nrm.ActReadSupport || act == nrm.ActSupportWrite || act == nrm.ActReturnAssess || act == nrm.ActReturnRecord ||
-			act == nrm.ActReturnReview) && kind.LawEnforcement() {
+			act == nrm.ActReturnReview || act == nrm.ActSelfReferralRead || act == nrm.ActSelfReferralConvert) && kind.LawEnforcement() {
 			return false // police-type bodies never read support notes
 		}
 		for _, g := range grants {
