@@ -52,6 +52,8 @@ type Tx interface {
 	ExportStore
 	// Single sign-on and passkeys (service/sso_store.go).
 	SSOTx
+	// Self-referrals and the mail outbox (service/help_store.go).
+	HelpStore
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)
