@@ -31,6 +31,7 @@ var helpActor = nrm.Actor{UserID: "public-help-page"}
 type HelpDesk struct {
 	Offered bool   // a form is offered (--help-org is set)
 	OrgName string // the help organisation's name
+	Country string // the help organisation's country: the help lines shown
 }
 
 // HelpDesk names the organisation that takes self-referrals, if any.
@@ -47,7 +48,7 @@ func (s *Service) HelpDesk(ctx context.Context) (HelpDesk, error) {
 	if err != nil {
 		return HelpDesk{}, err
 	}
-	return HelpDesk{Offered: true, OrgName: o.Name}, nil
+	return HelpDesk{Offered: true, OrgName: o.Name, Country: o.Country}, nil
 }
 
 // CheckHelpOrg confirms at start that the configured help organisation
@@ -368,3 +369,6 @@ func (t *helpThrottle) take(client string, now time.Time) bool {
 	}
 	return true
 }
+
+// HelpOrgID is the organisation that takes self-referrals ("" for none).
+func (s *Service) HelpOrgID() string { return s.cfg.HelpOrg }

@@ -170,6 +170,14 @@ var labels = map[string]string{
 	string(nrm.KindCoordinator):        "National co-ordinator",
 	string(nrm.KindTrialMonitor):       "Trial monitor",
 	string(nrm.KindInternational):      "International organisation",
+	// Self-referrals from the help page (selfreferral.go).
+	nrm.SelfReferralNew:       "New",
+	nrm.SelfReferralConverted: "Case opened",
+	"phone":                   "Phone call",
+	"sms":                     "Text message (SMS)",
+	"email":                   "E-mail",
+	"messenger":               "Messaging app",
+	"in-person":               "In person",
 }
 
 // roleLabels name the roles; a role is looked up apart from the other codes

@@ -172,6 +172,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("GET /statistics.csv", w.signedIn(w.statisticsCSV))
 	handle("GET /statistics.xlsx", w.signedIn(w.statisticsXLSX))
 	handle("GET /report", w.signedIn(w.reportPage))
+	w.registerHelp(handle) // help without an account and its inbox (help.go)
 	handle("/", w.signedIn(func(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 		w.fail(rw, r, s, nrm.NotFound("page"))
 	}))
@@ -200,6 +201,7 @@ type navPermissions struct {
 	Stats                        bool // statistics and the yearly report
 	// Trial monitoring: the monitors' trials, and the findings for all.
 	Trials, TrialFindings bool
+	SelfReferrals         bool // the help organisation's inbox (help.go)
 }
 
 // menuCounts are the counts of the menu: referrals waiting and what is new.
@@ -233,6 +235,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 			// Trial monitoring (trials.go).
 			Trials:        nrm.Can(s.Actor, nrm.ActTrialRead, nrm.Access{}),
 			TrialFindings: nrm.Can(s.Actor, nrm.ActTrialFindingsRead, nrm.Access{}),
+			SelfReferrals: nrm.Can(s.Actor, nrm.ActSelfReferralRead, nrm.Access{}) && s.Actor.OrgID == w.svc.HelpOrgID(),
 		}
 		v.Can.Recommendations = nrm.Can(s.Actor, nrm.ActAssessmentWrite, nrm.Access{})
 		v.Menu = w.menuCounts(r, s)
