@@ -25,6 +25,12 @@ func helpFlags(fs *flag.FlagSet, c *common) {
 		"send notification mails: smtp://user:pass@host:587?from=nrm@example.org (STARTTLS when offered) or smtps://... (empty: none)")
 }
 
+// checkHelpFlags refuses a bad --smtp-url before anything is opened.
+func checkHelpFlags(c common) error {
+	var cfg service.Config
+	return helpConfig(c, &cfg)
+}
+
 // helpConfig puts the help organisation and the mailer in the service's
 // configuration. A bad SMTP URL is a usage error that names the flag but
 // never repeats the URL (it holds the password).

@@ -40,6 +40,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := checkSigninFlags(c); err != nil {
 		return err
 	}
+	if err := checkHelpFlags(c); err != nil {
+		return err
+	}
 	loc, err := timeZone(*zone)
 	if err != nil {
 		return err
