@@ -67,7 +67,7 @@ type Service struct {
 	// nameRefusals counts the texts of trial monitors refused for naming a
 	// person of the case files (trials.go), so the check is no oracle.
 	nameRefusals *throttle
-	work         signinWork // what sign-ins did (password.go)
+	work         signinWork    // what sign-ins did (password.go)
 	helpFlood    *helpThrottle // self-referrals per visitor and in all (help.go)
 }
 
