@@ -168,6 +168,10 @@ const (
 	ActLibraryWrite   Action = "library.write"
 	ActPracticeRead   Action = "practice.read"
 	ActPracticeWrite  Action = "practice.write"
+	// Help without an account (selfreferral.go): the inbox of the help
+	// organisation; converting a self-referral also needs ActCaseCreate.
+	ActSelfReferralRead    Action = "selfreferral.read"
+	ActSelfReferralConvert Action = "selfreferral.convert" // open a case from it, or close it
 )
 
 // rule says who may do an action: which roles, on which relations to the
@@ -284,6 +288,11 @@ var rules = map[Action]rule{
 	ActLibraryWrite:   {roles: clearinghouseEditors},
 	ActPracticeRead:   {roles: Roles},
 	ActPracticeWrite:  {roles: clearinghouseEditors},
+	// The people who answer a help line: never staff of a police-type body,
+	// so that asking for help is not reporting to the police.
+	ActSelfReferralRead: {roles: []Role{RoleCoordinator, RoleCaseWorker, RoleFirstResponder},
+		noLawEnforcementOrg: true},
+	ActSelfReferralConvert: {roles: []Role{RoleCaseWorker, RoleFirstResponder}, noLawEnforcementOrg: true},
 }
 
 // followUpRoles mark an event's follow-up done: everyone but auditors,

@@ -115,6 +115,15 @@ func expectedGrants() []grant {
 			g = append(g, grant{r, nrm.ActDirectoryWrite, rel, "", ""}, grant{r, nrm.ActLibraryWrite, rel, "", ""},
 				grant{r, nrm.ActPracticeWrite, rel, "", ""})
 		}
+		// Help without an account: whoever answers a help line reads the
+		// self-referrals; case workers and first responders turn them into
+		// cases (never a police-type body, see want).
+		for _, r := range []nrm.Role{nrm.RoleCoordinator, nrm.RoleCaseWorker, nrm.RoleFirstResponder} {
+			g = append(g, grant{r, nrm.ActSelfReferralRead, rel, "", ""})
+		}
+		for _, r := range []nrm.Role{nrm.RoleCaseWorker, nrm.RoleFirstResponder} {
+			g = append(g, grant{r, nrm.ActSelfReferralConvert, rel, "", ""})
+		}
 	}
 	involved := func(roles []nrm.Role, act nrm.Action, c nrm.Compartment) {
 		for _, r := range roles {
@@ -158,7 +167,7 @@ func TestPolicyCoversEveryRoleActionAndRelation(t *testing.T) {
 	grants := expectedGrants()
 	want := func(role nrm.Role, act nrm.Action, rel nrm.Relation, scope nrm.Scope, kind nrm.OrgKind) bool {
 		if (act == nrm.ActReadSupport || act == nrm.ActSupportWrite || act == nrm.ActReturnAssess || act == nrm.ActReturnRecord ||
-			act == nrm.ActReturnReview) && kind.LawEnforcement() {
+			act == nrm.ActReturnReview || act == nrm.ActSelfReferralRead || act == nrm.ActSelfReferralConvert) && kind.LawEnforcement() {
 			return false // police-type bodies never read support notes
 		}
 		for _, g := range grants {

@@ -48,40 +48,15 @@ func (s *Service) CreateCases(ctx context.Context, inputs []nrm.CaseInput) ([]nr
 		}
 	}
 	views := make([]nrm.CaseView, len(cases))
-	acc := nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}
 	for attempt := 0; ; attempt++ {
 		err = s.write(ctx, func(tx Tx) error {
 			entries := make([]auditlog.Entry, 0, len(cases))
 			for i := range cases {
-				c := &cases[i]
-				c.ID, c.Person.ID = nrm.NewID(), nrm.NewID()
-				c.Reference = nrm.NewReference(tx.Time().Year())
-				c.OrgID, c.CreatedBy, c.CreatedAt, c.UpdatedAt, c.Version = a.OrgID, a.UserID, tx.Time(), tx.Time(), 1
-				c.Episode, c.Profile = 1, s.cfg.Profile.ID
-				dk, err := s.newDataKey(ctx, tx, c.Person.ID)
+				v, es, err := s.insertCase(ctx, tx, a, &cases[i])
 				if err != nil {
 					return err
 				}
-				rec := sealCase(dk, *c)
-				if err := tx.InsertPerson(ctx, rec.Person); err != nil {
-					return err
-				}
-				if err := tx.InsertCase(ctx, rec); err != nil {
-					return err
-				}
-				flagEntries, err := s.indexPerson(ctx, tx, *c)
-				if err != nil {
-					return err
-				}
-				flags, err := s.flagsFor(ctx, tx, c.ID, a.OrgID)
-				if err != nil {
-					return err
-				}
-				views[i] = nrm.CaseView{Case: *c, Access: acc, Readable: nrm.Readable(a, acc), Flags: flags}
-				if err := s.event(ctx, tx, c.ID, "encounter", "", c.Encounter.Date, "case recorded: a possible victim was met", ""); err != nil {
-					return err
-				}
-				entries = append(append(entries, s.entry(ctx, "case.create", "case/"+c.ID, outcomeOK, "")), flagEntries...)
+				views[i], entries = v, append(entries, es...)
 			}
 			return s.record(ctx, tx, entries...)
 		})
@@ -93,6 +68,42 @@ func (s *Service) CreateCases(ctx context.Context, inputs []nrm.CaseInput) ([]nr
 		return nil, err
 	}
 	return views, nil
+}
+
+// insertCase records one validated new case of the actor's organisation in
+// tx: the person sealed under a new data key, the blind indexes and flags,
+// the first event; it returns the audit entries to record. Every way a case
+// is opened (the form, an import, a self-referral) goes through here.
+func (s *Service) insertCase(ctx context.Context, tx Tx, a nrm.Actor, c *nrm.Case) (nrm.CaseView, []auditlog.Entry, error) {
+	acc := nrm.Access{Relation: nrm.RelOwner, Scope: nrm.FullScope}
+	c.ID, c.Person.ID = nrm.NewID(), nrm.NewID()
+	c.Reference = nrm.NewReference(tx.Time().Year())
+	c.OrgID, c.CreatedBy, c.CreatedAt, c.UpdatedAt, c.Version = a.OrgID, a.UserID, tx.Time(), tx.Time(), 1
+	c.Episode, c.Profile = 1, s.cfg.Profile.ID
+	dk, err := s.newDataKey(ctx, tx, c.Person.ID)
+	if err != nil {
+		return nrm.CaseView{}, nil, err
+	}
+	rec := sealCase(dk, *c)
+	if err := tx.InsertPerson(ctx, rec.Person); err != nil {
+		return nrm.CaseView{}, nil, err
+	}
+	if err := tx.InsertCase(ctx, rec); err != nil {
+		return nrm.CaseView{}, nil, err
+	}
+	flagEntries, err := s.indexPerson(ctx, tx, *c)
+	if err != nil {
+		return nrm.CaseView{}, nil, err
+	}
+	flags, err := s.flagsFor(ctx, tx, c.ID, a.OrgID)
+	if err != nil {
+		return nrm.CaseView{}, nil, err
+	}
+	v := nrm.CaseView{Case: *c, Access: acc, Readable: nrm.Readable(a, acc), Flags: flags}
+	if err := s.event(ctx, tx, c.ID, "encounter", "", c.Encounter.Date, "case recorded: a possible victim was met", ""); err != nil {
+		return nrm.CaseView{}, nil, err
+	}
+	return v, append([]auditlog.Entry{s.entry(ctx, "case.create", "case/"+c.ID, outcomeOK, "")}, flagEntries...), nil
 }
 
 // Case returns a case as the actor may see it. A caller whose organisation

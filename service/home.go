@@ -121,6 +121,8 @@ func (s *Service) Home(ctx context.Context) (Home, error) {
 type Menu struct {
 	Referrals int // waiting for the organisation's answer
 	New       int // new since the user last marked what is new as seen
+	// SelfReferrals: new messages from the public help page (help.go).
+	SelfReferrals int
 }
 
 // Menu counts the referrals waiting and what is new for the actor. A role
@@ -131,7 +133,12 @@ func (s *Service) Menu(ctx context.Context) (Menu, error) {
 		return Menu{}, err
 	}
 	n, err := s.news(ctx, a, false)
-	return Menu{Referrals: n.waiting, New: n.New}, err
+	if err != nil {
+		return Menu{}, err
+	}
+	m := Menu{Referrals: n.waiting, New: n.New}
+	m.SelfReferrals, err = s.SelfReferralsWaiting(ctx)
+	return m, err
 }
 
 // News is what is new for a user: referrals waiting for their

@@ -115,6 +115,12 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 				return err
 			}
 		}
+		// The recipient's inbox readers are told by mail (service/mail.go).
+		if err := s.queueMail(ctx, tx, to.ID, nrm.MailReferral, "/referrals", func(a nrm.Actor) bool {
+			return nrm.Can(a, nrm.ActReferralRespond, nrm.Access{Relation: nrm.RelRecipient})
+		}); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, s.entry(ctx, "referral.create", "case/"+caseID, outcomeOK, "referral "+r.ID+" to org/"+to.ID))
 	})
 	return r, err

@@ -44,6 +44,14 @@ type Config struct {
 	OIDC IdentityProvider
 	// Passkeys verifies WebAuthn ceremonies (nil: passkeys are off).
 	Passkeys PasskeyVerifier
+	// Help without an account and e-mail notifications (service/help.go,
+	// service/mail.go): the organisation whose inbox takes self-referrals
+	// ("": the help page offers no form), the mailer ("": none is sent,
+	// none is queued) and the address links in mails start with.
+	HelpOrg   string
+	Mailer    Mailer
+	PublicURL string
+	MailRetry time.Duration // first pause after a failed send (default 30s)
 }
 
 // Service is nrm's application layer. It is safe for concurrent use.
@@ -59,7 +67,8 @@ type Service struct {
 	// nameRefusals counts the texts of trial monitors refused for naming a
 	// person of the case files (trials.go), so the check is no oracle.
 	nameRefusals *throttle
-	work         signinWork // what sign-ins did (password.go)
+	work         signinWork    // what sign-ins did (password.go)
+	helpFlood    *helpThrottle // self-referrals per visitor and in all (help.go)
 }
 
 // New wires the service. The logger must never receive personal data.
@@ -94,7 +103,7 @@ func New(store Store, keys *keyring.Keyring, log *slog.Logger, cfg Config) (*Ser
 		return nil, fmt.Errorf("audit signer: %w", err)
 	}
 	s := &Service{keys: keys, log: log, cfg: cfg, throttle: newThrottle(), signer: signer, tokens: newTokenCache(),
-		nameRefusals: newThrottleOf(trialNameRefusals)}
+		nameRefusals: newThrottleOf(trialNameRefusals), helpFlood: newHelpThrottle()}
 	s.store = confirmingStore{Store: store, s: s}
 	s.committer = newCommitter(s, cfg.AuditGroupWait)
 	return s, nil

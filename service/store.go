@@ -56,6 +56,8 @@ type Tx interface {
 	CoordinationStore
 	// The clearinghouse (service/clearinghouse.go).
 	ClearinghouseStore
+	// Self-referrals and the mail outbox (service/help_store.go).
+	HelpStore
 	// Reconsideration requests (sqlstore/reconsideration.go).
 	InsertReconsideration(ctx context.Context, x nrm.ReconsiderationRecord) error
 	Reconsideration(ctx context.Context, id string) (nrm.ReconsiderationRecord, error)

@@ -184,6 +184,14 @@ var labels = map[string]string{
 	"awareness":            "Awareness raising",
 	"monitoring":           "Monitoring",
 	"meeting":              "Meeting",
+	// Self-referrals from the help page (selfreferral.go).
+	nrm.SelfReferralNew:       "New",
+	nrm.SelfReferralConverted: "Case opened",
+	"phone":                   "Phone call",
+	"sms":                     "Text message (SMS)",
+	"email":                   "E-mail",
+	"messenger":               "Messaging app",
+	"in-person":               "In person",
 }
 
 // roleLabels name the roles; a role is looked up apart from the other codes

@@ -143,7 +143,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	// NRM country assessments (assessments.go).
 	w.registerAssessments(handle)
 	w.registerTrials(handle)        // trial monitoring (trials.go)
-	w.registerCoordination(handle) // events, activities, progress report (coordination.go)
+	w.registerCoordination(handle)  // events, activities, progress report (coordination.go)
 	w.registerClearinghouse(handle) // directory, library, practices (clearinghouse.go)
 	handle("GET /referrals", w.signedIn(w.inboxPage))
 	handle("POST /referrals/{id}/accept", w.signedIn(w.acceptReferral))
@@ -174,6 +174,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("GET /statistics.csv", w.signedIn(w.statisticsCSV))
 	handle("GET /statistics.xlsx", w.signedIn(w.statisticsXLSX))
 	handle("GET /report", w.signedIn(w.reportPage))
+	w.registerHelp(handle) // help without an account and its inbox (help.go)
 	handle("/", w.signedIn(func(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 		w.fail(rw, r, s, nrm.NotFound("page"))
 	}))
@@ -206,6 +207,7 @@ type navPermissions struct {
 	Coordination bool
 	// The clearinghouse: the directory, the library and the practices.
 	Clearinghouse bool
+	SelfReferrals bool // the help organisation's inbox (help.go)
 }
 
 // menuCounts are the counts of the menu: referrals waiting and what is new.
@@ -241,6 +243,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 			TrialFindings: nrm.Can(s.Actor, nrm.ActTrialFindingsRead, nrm.Access{}),
 			Coordination:  nrm.Can(s.Actor, nrm.ActEventRead, nrm.Access{}),
 			Clearinghouse: nrm.Can(s.Actor, nrm.ActLibraryRead, nrm.Access{}),
+			SelfReferrals: nrm.Can(s.Actor, nrm.ActSelfReferralRead, nrm.Access{}) && s.Actor.OrgID == w.svc.HelpOrgID(),
 		}
 		v.Can.Recommendations = nrm.Can(s.Actor, nrm.ActAssessmentWrite, nrm.Access{})
 		v.Menu = w.menuCounts(r, s)

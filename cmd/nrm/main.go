@@ -41,6 +41,9 @@ commands:
                                         serve the web UI and the API; how partners know this instance
         [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret S [--oidc-name NAME]]
                                         single sign-on (env NRM_OIDC_*); passkeys work at --public-url
+        [--help-org ORG_ID] [--smtp-url smtp://user:pass@host:587?from=ADDR]
+                                        the public help page's inbox (env NRM_HELP_ORG); notification
+                                        mails, linking to --public-url (env NRM_SMTP_URL)
   migrate                               create or update the database schema
   org add --name NAME --kind KIND [--country CC]
   user add --email E --name NAME --org ORG_ID --role ROLE [--password-stdin]
@@ -170,6 +173,7 @@ type common struct {
 	// ignoreMasterKeyFile: restore reads the KEK it restored, not NRM_MASTER_KEY_FILE.
 	ignoreMasterKeyFile bool
 	signin              signinNames // serve only (cmd/nrm/sso.go)
+	help                helpNames   // serve only (cmd/nrm/help.go)
 }
 
 func newFlags(name string, c *common) *flag.FlagSet {
@@ -261,6 +265,10 @@ func open(ctx context.Context, c common, log *slog.Logger) (*app, error) {
 		return nil, fmt.Errorf("exchange keys: %w", err)
 	}
 	if err := signinConfig(ctx, c, &cfg, log); err != nil {
+		store.Close()
+		return nil, err
+	}
+	if err := helpConfig(c, &cfg); err != nil {
 		store.Close()
 		return nil, err
 	}

@@ -425,6 +425,9 @@ func TestBadInput(t *testing.T) {
 		{"bad_listen_address_is_refused", "", []string{"serve", "--addr", "nowhere"}, "--addr"},
 		{"unknown_time_zone_is_refused", "", []string{"serve", "--timezone", "Mars/Olympus_Mons"}, "--timezone"},
 		{"missing_demo_code_email_is_refused", "", []string{"demo-code"}, "--email"},
+		{"bad_smtp_url_is_refused", "", []string{"serve", "--smtp-url", "http://mail.example.org?from=nrm@example.org", "--public-url", "https://nrm.example.org"}, "--smtp-url"},
+		{"smtp_url_without_sender_is_refused", "", []string{"serve", "--smtp-url", "smtp://u:hunter2@mail.example.org", "--public-url", "https://nrm.example.org"}, "--smtp-url"},
+		{"smtp_url_without_public_url_is_refused", "", []string{"serve", "--smtp-url", "smtp://mail.example.org?from=nrm@example.org"}, "--public-url"},
 	}
 	storetest.ForEachEngine(t, func(t *testing.T, engine sqlstore.Engine) {
 		t.Run("before_opening", func(t *testing.T) {
@@ -457,6 +460,9 @@ func TestBadInput(t *testing.T) {
 			MustRun(t, "", in.args("user", "add", "--email", "taken@example.org", "--name", "First Holder", "--org", org, "--role", "case-worker")...)
 			o := MustOpen(t, in)
 			orgsBefore := len(o.orgs(t))
+			t.Run("unknown_help_org_stops_serve", func(t *testing.T) {
+				wantUsageError(t, nrmRun(t, "", in.args("serve", "--addr", "127.0.0.1:0", "--help-org", id)...), "--help-org")
+			})
 			t.Run("org_that_does_not_exist_is_refused", func(t *testing.T) {
 				wantUsageError(t, nrmRun(t, "", in.args("user", "add", "--email", "ghost@example.org", "--name", "Ghost", "--org", id, "--role", "admin")...), "--org")
 				if _, ok := o.userByEmail(t, "ghost@example.org"); ok {

@@ -28,6 +28,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	zone := fs.String("timezone", os.Getenv("NRM_TIMEZONE"), "the time zone pages show times in, an IANA name such as Europe/Chisinau (default UTC)")
 	instanceFlags(fs, &c)
 	signinFlags(fs, &c)
+	helpFlags(fs, &c)
 	fs.StringVar(&c.jurisdiction, "jurisdiction", os.Getenv("NRM_JURISDICTION"), "jurisdiction profile: coe-minimum, uk-england-wales, uk-scotland, or one in DATA/profiles")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -37,6 +38,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	c.signin.addr = *addr
 	if err := checkSigninFlags(c); err != nil {
+		return err
+	}
+	if err := checkHelpFlags(c); err != nil {
 		return err
 	}
 	loc, err := timeZone(*zone)
@@ -56,6 +60,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := seedDemo(ctx, a, *cohort); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
+	}
+	if err := checkHelpOrg(ctx, a, c); err != nil {
+		return err
 	}
 	ready := func(ctx context.Context) error {
 		if err := a.store.Ping(ctx); err != nil {
@@ -97,6 +104,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	go a.maintain(ctx, log)
 	go a.deliverOutbox(ctx, log)
+	if c.help.smtp != "" {
+		go a.sendMail(ctx, log, smtpServer(c))
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -315,3 +315,30 @@ func (a *App) MustShare(tb testing.TB, caseID, token string, to nrm.Organisation
 	must(a.Do(tb, "POST", "/api/v1/referrals/"+id+"/accept", acceptToken, map[string]any{}), 200, "acceptance")
 	return id
 }
+
+// NewWithHelp starts nrm whose public help page files self-referrals with a
+// new organisation of kind: the organisation is made first and the service
+// started again naming it, as an operator runs `nrm org add` and then
+// `nrm serve --help-org`.
+func NewWithHelp(tb testing.TB, engine sqlstore.Engine, cfg service.Config, pages web.Options, kind nrm.OrgKind) (*App, nrm.Organisation) {
+	tb.Helper()
+	a := NewWithPages(tb, engine, cfg, pages)
+	org := a.MustOrg(tb, kind)
+	cfg.HelpOrg = org.ID
+	var err error
+	if cfg.Exchange.Keys == nil {
+		if cfg.Exchange.Keys, err = exchange.LoadOrCreateKeys(filepath.Join(a.DataDir, "keys")); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	log := slog.New(slog.NewJSONHandler(a.logw, nil))
+	svc, err := wire.Service(a.Store, a.Keys, log, cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	old := a.Svc
+	a.Svc = svc
+	a.Server.Config.Handler = server.New(svc, log, func(ctx context.Context) error { return a.Store.Ping(ctx) }, pages)
+	old.Close()
+	return a, org
+}
