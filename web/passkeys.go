@@ -44,7 +44,7 @@ type passkeyAnswer struct {
 func (w *Web) passkeyFailed(rw http.ResponseWriter, r *http.Request, err error) {
 	e := nrm.AsError(err)
 	status := statusOf(e.Code)
-	msg := localizerFor(r).T(e.Message)
+	msg := localizerFor(r).Err(e)
 	if status >= 500 {
 		w.log.ErrorContext(r.Context(), "passkey", "request_id", nrm.RequestID(r.Context()), "error", e.Cause)
 		msg = localizerFor(r).T("Something went wrong on our side. Try again in a moment.")

@@ -57,6 +57,10 @@ func New(svc *service.Service, log *slog.Logger, opts Options) *Web {
 		// Times in the deployment's zone (web/timezone.go).
 		"when": w.when, "day": w.day, "machineTime": w.machineTime, "flagRef": flagRef,
 		"t": func(l Localizer, msg string, args ...any) string { return l.T(msg, args...) },
+		// tn: a message about a count, in the plural form of the language.
+		"tn":      func(l Localizer, msg string, n int, args ...any) string { return l.TN(msg, n, args...) },
+		"errText": func(l Localizer, e *nrm.Error) string { return l.Err(e) },
+		"num":     func(l Localizer, n any) string { return l.Num(n) },
 		// label and roleLabel show a code by its words (web/labels.go).
 		"label":     label,
 		"roleLabel": roleLabel,
@@ -91,7 +95,7 @@ type fieldView struct {
 func (w *Web) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", http.StripPrefix("/static", w.static))
 	cop := http.NewCrossOriginProtection()
-	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, cop.Handler(h)) }
+	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, rememberLang(cop.Handler(h))) }
 
 	handle("GET /login", http.HandlerFunc(w.loginPage))
 	handle("POST /login", http.HandlerFunc(w.login))
@@ -190,6 +194,7 @@ type view struct {
 	Form        map[string]string
 	Data        any
 	Menu        service.Menu // the counts the menu shows
+	Langs       []langLink   // the language switcher (web/lang.go)
 }
 
 type navPermissions struct {
@@ -215,6 +220,7 @@ func (w *Web) menuCounts(r *http.Request, s service.SessionInfo) service.Menu {
 
 func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, status int, page string, v view) {
 	v.L = localizerFor(r)
+	v.Langs = langLinks(r, v.L.Lang())
 	v.Actor = s.Actor
 	v.UserName = s.User.Name
 	if s.Stage == service.StageFull {
@@ -245,6 +251,12 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 	}
 	if v.Form == nil {
 		v.Form = map[string]string{}
+	}
+	// A field's error is worded from its key and arguments (Localizer.Err).
+	for _, e := range v.Errors {
+		if _, ok := v.FieldErrors[e.Field]; ok && e.Field != "" {
+			v.FieldErrors[e.Field] = v.L.Err(e)
+		}
 	}
 	var buf bytes.Buffer
 	if err := w.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -323,7 +335,7 @@ func (w *Web) stage(stage string, h pageFunc) http.Handler {
 				return
 			}
 		}
-		h(rw, r.WithContext(nrm.WithActor(r.Context(), s.Actor)), s)
+		h(rw, r.WithContext(withLangPref(nrm.WithActor(r.Context(), s.Actor), s.User.Lang)), s)
 	})
 }
 
@@ -429,7 +441,7 @@ func (w *Web) enrol(rw http.ResponseWriter, r *http.Request, s service.SessionIn
 			// Show the same secret again: a new one would invalidate the app's entry.
 			l := localizerFor(r)
 			w.render(rw, r, s, http.StatusUnprocessableEntity, "error", view{Data: errorView{
-				Title: l.T("That code was not right"), Message: l.T(nrm.AsError(err).Message),
+				Title: l.T("That code was not right"), Message: l.Err(nrm.AsError(err)),
 				Next: l.T("Go back: the same QR code is shown again. Wait for the next code in your app and type it."),
 				Link: "/login/enrol", LinkText: l.T("Try again")}})
 			return
