@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/language"
+
+	"github.com/nrmproject/nrm/service"
 )
 
 // LangCookie remembers the language chosen with the switcher.
@@ -108,4 +110,24 @@ func langLinks(r *http.Request, current string) []langLink {
 		links[i] = langLink{Code: l.Code, Name: l.Name, URL: path + "?" + q.Encode(), Current: l.Code == current}
 	}
 	return links
+}
+
+// setLanguage saves the user's own choice from /account, and remembers it in
+// the cookie too, so that an older switcher choice does not hide it.
+func (w *Web) setLanguage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
+	lang := r.PostFormValue("lang")
+	codes := make([]string, len(Languages))
+	for i, l := range Languages {
+		codes[i] = l.Code
+	}
+	if err := w.svc.SetLanguage(r.Context(), lang, codes); err != nil {
+		w.fail(rw, r, s, err)
+		return
+	}
+	if lang == "" {
+		http.SetCookie(rw, &http.Cookie{Name: LangCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	} else {
+		setLangCookie(rw, r, lang)
+	}
+	http.Redirect(rw, r, "/account", http.StatusSeeOther)
 }

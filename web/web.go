@@ -176,6 +176,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("GET /statistics.csv", w.signedIn(w.statisticsCSV))
 	handle("GET /statistics.xlsx", w.signedIn(w.statisticsXLSX))
 	handle("GET /report", w.signedIn(w.reportPage))
+	handle("POST /account/language", w.signedIn(w.setLanguage)) // web/lang.go
 	handle("/", w.signedIn(func(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 		w.fail(rw, r, s, nrm.NotFound("page"))
 	}))
