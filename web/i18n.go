@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"text/template"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -220,4 +221,30 @@ func execute(t *template.Template, text string, pairs []any) string {
 		return text
 	}
 	return b.String()
+}
+
+// monthPatterns are the keys of a written date, one per month, so that each
+// language orders the day, month and year and inflects the month its own
+// way ("2 декабря 2026 г.", "2 Aralık 2026").
+var monthPatterns = [12]string{
+	"{{.Day}} January {{.Year}}", "{{.Day}} February {{.Year}}", "{{.Day}} March {{.Year}}",
+	"{{.Day}} April {{.Year}}", "{{.Day}} May {{.Year}}", "{{.Day}} June {{.Year}}",
+	"{{.Day}} July {{.Year}}", "{{.Day}} August {{.Year}}", "{{.Day}} September {{.Year}}",
+	"{{.Day}} October {{.Year}}", "{{.Day}} November {{.Year}}", "{{.Day}} December {{.Year}}",
+}
+
+// Date writes a day for people to read (form values stay ISO); it takes an
+// nrm.Date or a time.Time already in the zone wanted.
+func (l Localizer) Date(d any) string {
+	var t time.Time
+	switch d := d.(type) {
+	case nrm.Date:
+		t = d.Time()
+	case time.Time:
+		t = d
+	}
+	if t.IsZero() {
+		return ""
+	}
+	return l.T(monthPatterns[t.Month()-1], "Day", t.Day(), "Year", t.Year())
 }

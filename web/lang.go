@@ -94,12 +94,14 @@ type langLink struct {
 }
 
 // langLinks are the switcher's links: the same page (for a GET) with
-// ?lang=LL, keeping the page's other query parameters. After a POST the
-// links lead to the start page, as the POST's address has no page to show.
+// ?lang=LL, keeping the page's other query parameters. The links are
+// relative, so a page does not repeat its own address (a missing case and
+// one of another organisation must read the same). After a POST the links
+// lead to the start page, as the POST's address has no page to show.
 func langLinks(r *http.Request, current string) []langLink {
 	path, q := "/", url.Values{}
 	if r != nil && r.Method == http.MethodGet {
-		path = r.URL.Path
+		path = ""
 		for k, v := range r.URL.Query() {
 			q[k] = v
 		}

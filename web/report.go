@@ -99,7 +99,7 @@ func figureOf(l Localizer, t service.ReportTable) reportFigure {
 		return f
 	}
 	f.DimLabel = l.T(dimLabels[t.Dim])
-	f.Title = l.T("%s by %s", l.T(t.Title), f.DimLabel)
+	f.Title = l.T("{{.Table}} by {{.Dimension}}", "Table", l.T(t.Title), "Dimension", f.DimLabel)
 	col, row := map[string]int{}, map[string]int{}
 	key := func(v *string) string {
 		if v == nil {

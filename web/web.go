@@ -61,6 +61,7 @@ func New(svc *service.Service, log *slog.Logger, opts Options) *Web {
 		"tn":      func(l Localizer, msg string, n int, args ...any) string { return l.TN(msg, n, args...) },
 		"errText": func(l Localizer, e *nrm.Error) string { return l.Err(e) },
 		"num":     func(l Localizer, n any) string { return l.Num(n) },
+		"date":    func(l Localizer, d any) string { return l.Date(d) }, // a day written for the locale
 		// label and roleLabel show a code by its words (web/labels.go).
 		"label":     label,
 		"roleLabel": roleLabel,
