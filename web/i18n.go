@@ -7,8 +7,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 	"text/template"
+	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -68,12 +68,19 @@ func loadCatalogues() map[string]*catalogue {
 				if err != nil {
 					panic(fmt.Sprintf("catalogue %s: %v", path, err))
 				}
+				var done []*i18n.Message
 				for _, m := range mf.Messages {
 					if m.Other == "" {
 						continue // not translated yet: English shows, and the miss is recorded
 					}
 					c.messages[m.ID] = m
 					c.msgs[m.ID] = compile(m.Other)
+					done = append(done, m)
+				}
+				// go-i18n picks the plural form by the rules of the language
+				// that has the message, so each language's messages are its own.
+				if err := bundle.AddMessages(tag, done...); err != nil {
+					panic(fmt.Sprintf("catalogue %s: %v", path, err))
 				}
 			}
 			catalogues[lang.Code] = c
@@ -161,7 +168,7 @@ func (l Localizer) TN(msg string, count int, pairs ...any) string {
 		c = loadCatalogues()["en"]
 	}
 	if m, ok := c.messages[msg]; ok {
-		if s, err := c.plurals.Localize(&i18n.LocalizeConfig{DefaultMessage: m, PluralCount: count, TemplateData: values}); err == nil {
+		if s, err := c.plurals.Localize(&i18n.LocalizeConfig{MessageID: m.ID, PluralCount: count, TemplateData: values}); err == nil {
 			return s
 		}
 	}
