@@ -59,15 +59,24 @@ func extractMessages(t *testing.T) map[string]bool {
 		}
 		for _, tree := range trees {
 			walkTemplate(tree.Root, func(c *parse.CommandNode) {
-				if len(c.Args) < 3 {
-					return
-				}
 				id, ok := c.Args[0].(*parse.IdentifierNode)
 				if !ok {
+					// A page's own helpers ($d.In "claim" "amount" "Amount claimed"
+					// "A decimal, e.g. 1200.50."): their texts are shown through t.
+					for _, a := range c.Args[1:] {
+						if s, ok := a.(*parse.StringNode); ok && (strings.Contains(s.Text, " ") || s.Text != "" && s.Text[0] >= 'A' && s.Text[0] <= 'Z') {
+							add(s.Text, false)
+						}
+					}
 					return
 				}
 				switch id.Ident {
+				case "eq", "ne", "index", "printf", "print", "asset", "flagRef":
+					return
 				case "t", "tn":
+					if len(c.Args) < 3 {
+						return
+					}
 					if s, ok := c.Args[2].(*parse.StringNode); ok {
 						add(s.Text, id.Ident == "tn")
 					}
@@ -162,10 +171,15 @@ func extractGo(t *testing.T, path string, web bool, add func(string, bool)) {
 					add(s, false)
 				}
 			}
-			if _, ok := n.Key.(*ast.BasicLit); ok && web {
+			if web {
 				if s, ok := lit(n.Value); ok && strings.Contains(s, " ") || ok && len(s) > 0 && s[0] >= 'A' && s[0] <= 'Z' {
 					add(s, false) // the values of the code lists' maps (dimLabels, savedSection, ...)
 				}
+			}
+		case *ast.BasicLit:
+			// A sentence written in web's Go code is for people.
+			if s, ok := lit(n); ok && web && len(s) > 12 && s[0] >= 'A' && s[0] <= 'Z' && strings.HasSuffix(s, ".") && strings.Contains(s, " ") {
+				add(s, false)
 			}
 		case *ast.AssignStmt:
 			// v.Title, v.Next = "…", "…"

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"text/template"
 	"time"
+	"unicode"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -131,8 +132,8 @@ func (l Localizer) lookup(msg string) compiled {
 	if m, ok := c.msgs[msg]; ok {
 		return m
 	}
-	if h := missHook.Load(); h != nil {
-		(*h)(l.lang, msg)
+	if h := missHook.Load(); h != nil && hasLetters(msg) {
+		(*h)(l.lang, msg) // "18-24" or "—" reads the same in every language
 	}
 	if m, ok := loadCatalogues()["en"].msgs[msg]; ok {
 		return m
@@ -254,4 +255,8 @@ func (l Localizer) Date(d any) string {
 		return ""
 	}
 	return l.T(monthPatterns[t.Month()-1], "Day", t.Day(), "Year", t.Year())
+}
+
+func hasLetters(s string) bool {
+	return strings.IndexFunc(s, unicode.IsLetter) >= 0
 }
