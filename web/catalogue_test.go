@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,7 +22,7 @@ import (
 )
 
 var (
-	printfVerb  = regexp.MustCompile(`%(?:\[\d+\])?[-+# 0]*\d*(?:\.\d+)?[sdvqfxXtg%]`)
+	printfVerb  = regexp.MustCompile(`%(?:\[(\d+)\])?[-+# 0]*\d*(?:\.\d+)?[sdvqfxXtg%]`)
 	placeholder = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
 )
 
@@ -40,7 +41,18 @@ func marks(s string) string {
 	for _, x := range placeholder.FindAllStringSubmatch(s, -1) {
 		m = append(m, "{{."+x[1]+"}}")
 	}
-	m = append(m, printfVerb.FindAllString(s, -1)...)
+	// A verb counts by the argument it takes: "%[2]s … %[1]q" keeps "%q … %s".
+	next := 1
+	for _, v := range printfVerb.FindAllStringSubmatch(s, -1) {
+		if v[0] == "%%" {
+			continue
+		}
+		if v[1] != "" {
+			next, _ = strconv.Atoi(v[1])
+		}
+		m = append(m, fmt.Sprintf("%%[%d]%s", next, v[0][len(v[0])-1:]))
+		next++
+	}
 	sort.Strings(m)
 	return strings.Join(m, " ")
 }
