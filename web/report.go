@@ -241,6 +241,14 @@ func (w *Web) WriteReport(out io.Writer, r service.YearReport, format string) er
 	return w.writeReport(out, Localizer{lang: "en"}, r, format)
 }
 
+// WriteReportIn writes the report in one of the languages (nrm report --lang).
+func (w *Web) WriteReportIn(out io.Writer, r service.YearReport, format, lang string) error {
+	return w.writeReport(out, newLocalizer(lang), r, format)
+}
+
+// KnownLanguage says whether the pages have a catalogue for lang.
+func KnownLanguage(lang string) bool { return knownLang(lang) }
+
 func (w *Web) writeReport(out io.Writer, l Localizer, r service.YearReport, format string) error {
 	doc := w.reportDocOf(l, r)
 	switch format {
