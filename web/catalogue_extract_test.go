@@ -47,7 +47,7 @@ func extractMessages(t *testing.T) map[string]bool {
 	}
 	// Templates: the literal texts given to t, tn and field.
 	funcs := map[string]any{}
-	for _, n := range []string{"asset", "when", "day", "machineTime", "flagRef", "t", "tn", "label", "roleLabel", "field", "status", "errText", "num", "date"} {
+	for _, n := range []string{"asset", "when", "day", "machineTime", "flagRef", "t", "tn", "label", "roleLabel", "field", "status", "errText", "num", "date", "withL"} {
 		funcs[n] = true
 	}
 	names, _ := fs.Glob(templateFS, "templates/*.html")

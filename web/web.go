@@ -62,6 +62,8 @@ func New(svc *service.Service, log *slog.Logger, opts Options) *Web {
 		"errText": func(l Localizer, e *nrm.Error) string { return l.Err(e) },
 		"num":     func(l Localizer, n any) string { return l.Num(n) },
 		"date":    func(l Localizer, d any) string { return l.Date(d) }, // a day written for the locale
+		// withL hands a partial its data with the page's localizer.
+		"withL": func(l Localizer, c any) withLocalizer { return withLocalizer{l, c} },
 		// label and roleLabel show a code by its words (web/labels.go).
 		"label":     label,
 		"roleLabel": roleLabel,
@@ -467,4 +469,10 @@ func formVersion(r *http.Request) (int64, error) {
 		return 0, nrm.Invalid("version", "the form is missing its version; reload the page")
 	}
 	return v, nil
+}
+
+// withLocalizer is a partial's data with the page's localizer ({{withL $.L .}}).
+type withLocalizer struct {
+	L Localizer
+	C any
 }
