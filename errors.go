@@ -3,6 +3,7 @@ package nrm
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes sent to clients. They are stable: scripts match on them.
@@ -21,9 +22,46 @@ const (
 // caller must not see.
 type Error struct {
 	Code    string
-	Message string
+	Message string // English, for the API and the log
 	Field   string
 	Cause   error
+	// Key and Args are what Message was made of: pages translate the key
+	// (a printf-style English text) and fill in the arguments, so that no
+	// page looks up an English sentence already formatted.
+	Key  string
+	Args []any
+}
+
+// Phrase is an argument of an error that people read and that pages
+// translate too, such as what was not found or a state's label.
+type Phrase string
+
+// Phrases joins phrases with commas for the English message.
+func Phrases(ps []Phrase) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = string(p)
+	}
+	return strings.Join(s, ", ")
+}
+
+// english formats an error's key for the API, where phrases stay English.
+func english(format string, args []any) string {
+	if len(args) == 0 {
+		return format
+	}
+	plain := make([]any, len(args))
+	for i, a := range args {
+		switch a := a.(type) {
+		case Phrase:
+			plain[i] = string(a)
+		case []Phrase:
+			plain[i] = Phrases(a)
+		default:
+			plain[i] = a
+		}
+	}
+	return fmt.Sprintf(format, plain...)
 }
 
 func (e *Error) Error() string {
@@ -41,24 +79,26 @@ func (e *Error) Unwrap() error { return e.Cause }
 
 // Invalid reports bad input in one named field.
 func Invalid(field, format string, args ...any) *Error {
-	return &Error{Code: CodeInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: CodeInvalid, Field: field, Message: english(format, args), Key: format, Args: args}
 }
 
 // NotFound is also the answer when the caller may not know that a thing exists.
 func NotFound(what string) *Error {
-	return &Error{Code: CodeNotFound, Message: what + " not found"}
+	// The key is the whole sentence ("case not found"), so each language
+	// words it with the right gender and case.
+	return &Error{Code: CodeNotFound, Message: what + " not found", Key: what + " not found"}
 }
 
 func Forbidden(format string, args ...any) *Error {
-	return &Error{Code: CodeForbidden, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: CodeForbidden, Message: english(format, args), Key: format, Args: args}
 }
 
 func Conflict(format string, args ...any) *Error {
-	return &Error{Code: CodeConflict, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: CodeConflict, Message: english(format, args), Key: format, Args: args}
 }
 
 func Unauthorized(msg string) *Error {
-	return &Error{Code: CodeUnauthorized, Message: msg}
+	return &Error{Code: CodeUnauthorized, Message: msg, Key: msg}
 }
 
 // Internal wraps an unexpected failure; the caller sees only a generic message.

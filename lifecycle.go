@@ -56,12 +56,15 @@ func NextSteps(s State) []Step {
 
 // ErrTransition is the 409 for a step out of order.
 func ErrTransition(s State, tried Step) *Error {
-	var next []string
+	// The steps and the state go in as codes (phrases), so that pages show
+	// them by their translated labels, never as an English sentence.
+	var next []Phrase
 	for _, n := range NextSteps(s) {
-		next = append(next, string(n))
+		next = append(next, Phrase(n))
 	}
-	return &Error{Code: CodeConflict, Message: fmt.Sprintf("%s is not possible now: the case is %s; allowed next: %s",
-		tried, s, strings.Join(next, "; "))}
+	const key = "%s is not possible now: the case is %s; allowed next: %s"
+	args := []any{Phrase(tried), Phrase(s), next}
+	return &Error{Code: CodeConflict, Key: key, Args: args, Message: fmt.Sprintf(key, tried, s, strings.Join(stepStrings(next), "; "))}
 }
 
 // DecisionInput is a decision as given.
@@ -556,4 +559,12 @@ func (in NotificationInput) Validate(today Date) (Notification, error) {
 		return n, err
 	}
 	return n, nil
+}
+
+func stepStrings(ps []Phrase) []string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = string(p)
+	}
+	return s
 }

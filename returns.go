@@ -1,7 +1,6 @@
 package nrm
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -283,7 +282,7 @@ type Return struct {
 
 // gateError is the 409 of the return gate, naming the field at fault.
 func gateError(field, format string, args ...any) *Error {
-	return &Error{Code: CodeConflict, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: CodeConflict, Field: field, Message: english(format, args), Key: format, Args: args}
 }
 
 // Validate checks the form of a return. A removal by the authorities is

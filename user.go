@@ -15,6 +15,7 @@ type User struct {
 	Role        Role
 	Disabled    bool
 	TOTPEnabled bool
+	Lang        string // the language the user chose for pages ("" for the browser's)
 	CreatedAt   time.Time
 	Version     int64
 }

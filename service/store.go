@@ -258,4 +258,6 @@ type Tx interface {
 	CountReferralsTo(ctx context.Context, orgID, status string, since time.Time) (all, after int, err error)
 	// FlagsHeldBy lists the newest flags told to an organisation.
 	FlagsHeldBy(ctx context.Context, orgID string, limit int) ([]nrm.FlagRecord, error)
+	// SetUserLang records the language a user chose for the pages (issue 14).
+	SetUserLang(ctx context.Context, userID, lang string) error
 }

@@ -528,9 +528,10 @@ func (tx *Tx) SpendBudget(ctx context.Context, dataset, by string, epsilon, budg
 	next := new(big.Rat).Add(spent, epsilon)
 	if next.Cmp(budget) > 0 {
 		left := new(big.Rat).Sub(budget, spent)
-		return &nrm.Error{Code: nrm.CodeConflict, Field: "epsilon", Message: fmt.Sprintf(
-			"the privacy budget of dataset %s would be overspent: %s of %s spent, %s left",
-			dataset, nrm.RatString(spent), nrm.RatString(budget), nrm.RatString(left))}
+		e := nrm.Conflict("the privacy budget of dataset %s would be overspent: %s of %s spent, %s left",
+			dataset, nrm.RatString(spent), nrm.RatString(budget), nrm.RatString(left))
+		e.Field = "epsilon"
+		return e
 	}
 	if version == 0 {
 		if _, err := tx.exec(ctx, "INSERT INTO stat_budgets (dataset, spent, version) VALUES (?, ?, 1)", dataset, next.RatString()); err != nil {

@@ -11,13 +11,13 @@ import (
 )
 
 const userColumns = `u.id, u.org_id, u.email, u.name, u.role, u.disabled, u.totp_enabled, u.created_at, u.version,
-	o.kind, u.password_hash, u.totp_secret, u.totp_last_step, u.failed_signins, u.locked_until`
+	o.kind, u.password_hash, u.totp_secret, u.totp_last_step, u.failed_signins, u.locked_until, u.lang`
 
 func scanUser(row interface{ Scan(...any) error }) (UserRecord, error) {
 	var u UserRecord
 	var created, locked int64
 	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Disabled, &u.TOTPEnabled, &created, &u.Version,
-		&u.OrgKind, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &u.FailedSignins, &locked)
+		&u.OrgKind, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &u.FailedSignins, &locked, &u.Lang)
 	u.CreatedAt = fromMicros(created)
 	u.LockedUntil = fromMicros(locked)
 	return u, err
@@ -163,4 +163,9 @@ func isUniqueViolation(err error) bool {
 	}
 	s := err.Error()
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}
+
+// SetUserLang records the language a user chose for the pages.
+func (tx *Tx) SetUserLang(ctx context.Context, userID, lang string) error {
+	return updated(tx.exec(ctx, "UPDATE users SET lang = ? WHERE id = ?", lang, userID))
 }

@@ -314,7 +314,7 @@ func TestInbox(t *testing.T) {
 		worker := signInAs(t, a, a.MustUser(t, ngo, nrm.RoleCaseWorker), "")
 
 		t.Run("menu_counts_the_referrals_waiting", func(t *testing.T) {
-			wantContains(t, worker.get(t, "/cases"), `Referrals <span class="menu-count">1<span class="sr-only"> waiting</span>`)
+			wantContains(t, worker.get(t, "/cases"), `Referrals <span class="menu-count"><span aria-hidden="true">1</span><span class="sr-only">1 waiting</span>`)
 		})
 		t.Run("waiting_days_and_child_tag", func(t *testing.T) {
 			p := worker.get(t, "/referrals")
@@ -452,7 +452,7 @@ func TestWhatsNew(t *testing.T) {
 		refer("Unu")
 		// The same person registered by the police: a possible duplicate told to the NGO.
 		a.MustCase(t, ot, caseBodyOf(caseForm("")))
-		count := regexp.MustCompile(`New for you <span class="menu-count">(\d+)<`)
+		count := regexp.MustCompile(`New for you <span class="menu-count"><span aria-hidden="true">(\d+)<`)
 		menu := func() string {
 			m := count.FindStringSubmatch(worker.get(t, "/cases").Body)
 			if m == nil {

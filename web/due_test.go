@@ -154,7 +154,7 @@ func TestOverviewWarnsOfChildrenNobodyProtects(t *testing.T) {
 		coordinator := signInAs(t, a, a.MustUser(t, coordOrg, nrm.RoleCoordinator), "")
 		child := testapp.CaseBody("Ion", "Rusu", "2012-01-01")
 		a.MustCase(t, worker, child)
-		want := "No child-protection organisation is registered for GB: 1 open cases of children there notify nobody."
+		want := "No child-protection organisation is registered for GB: 1 open case of a child there notifies nobody."
 		if p := coordinator.get(t, "/due"); !strings.Contains(p.Body, want) {
 			t.Fatalf("the overview does not warn:\n%s", section(p, ""))
 		}

@@ -25,7 +25,7 @@ type errorView struct {
 // errorPageOf words an error for the page: the title and the next step
 // follow from the status, the message is the error's own (never its cause).
 func errorPageOf(l Localizer, r *http.Request, status int, e *nrm.Error) errorView {
-	v := errorView{Message: l.T(e.Message), Link: "/", LinkText: l.T("Back to the start")}
+	v := errorView{Message: l.Err(e), Link: "/", LinkText: l.T("Back to the start")}
 	switch status {
 	case http.StatusUnauthorized:
 		v.Title, v.Next = "Your session has ended", "For your safety nrm signs you out after 30 minutes without activity, and 12 hours after you signed in. What you sent last was not saved: sign in again and repeat it."

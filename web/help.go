@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/service"
@@ -47,15 +46,15 @@ func (w *Web) registerHelp(handle func(string, http.Handler)) {
 	handle("POST /help/inbox/{id}/close", w.signedIn(w.closeSelfReferral))
 }
 
-// helpLocalizer honours ?lang= on the help page without a cookie, then
-// the browser's languages.
+// helpLocalizer is the page's language (web/lang.go: ?lang=, then the
+// browser's); the help page sets no cookie for it, so its links and form
+// carry ?lang= instead.
 func helpLocalizer(r *http.Request) (Localizer, string) {
-	if tag := strings.ToLower(r.URL.Query().Get("lang")); tag != "" {
-		if _, ok := catalogs[tag]; ok || tag == "en" {
-			return Localizer{lang: tag}, "?lang=" + url.QueryEscape(tag)
-		}
+	l := localizerFor(r)
+	if q := r.URL.Query().Get("lang"); knownLang(q) {
+		return l, "?lang=" + url.QueryEscape(q)
 	}
-	return localizerFor(r), ""
+	return l, ""
 }
 
 func (w *Web) helpView(r *http.Request) (helpView, error) {

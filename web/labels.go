@@ -103,6 +103,11 @@ var labels = map[string]string{
 	"deceased":      "Deceased",
 	"re-trafficked": "Re-trafficked",
 	"other":         "Other",
+	// Closure reasons that had no words of their own (issue 14).
+	nrm.CloseWithdrewFromNRM:  "The person withdrew from the NRM",
+	nrm.CloseMissing:          "The person went missing",
+	nrm.CloseNegativeDecision: "Negative decision",
+	nrm.CloseDetainedRemoved:  "Detained or removed",
 	// Timeline.
 	"encounter": "Encounter",
 	"screening": "Screening",
@@ -216,6 +221,9 @@ func label(code any) string {
 	}
 	c := fmt.Sprint(code)
 	if l, ok := labels[c]; ok {
+		return l
+	}
+	if l, ok := trackLabels[c]; ok {
 		return l
 	}
 	return c

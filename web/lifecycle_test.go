@@ -506,7 +506,7 @@ func TestCaseLifecyclePages(t *testing.T) {
 		t.Run("withdrawal_from_the_NRM_closes_the_identification_track", func(t *testing.T) {
 			// The consent the NRM referral rested on was withdrawn above.
 			p := worker.get(t, path)
-			wantContains(t, p, "state-closed", "withdrew-from-nrm")
+			wantContains(t, p, "state-closed", "The person withdrew from the NRM")
 		})
 
 		var episode2 string

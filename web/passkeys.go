@@ -44,7 +44,7 @@ type passkeyAnswer struct {
 func (w *Web) passkeyFailed(rw http.ResponseWriter, r *http.Request, err error) {
 	e := nrm.AsError(err)
 	status := statusOf(e.Code)
-	msg := localizerFor(r).T(e.Message)
+	msg := localizerFor(r).Err(e)
 	if status >= 500 {
 		w.log.ErrorContext(r.Context(), "passkey", "request_id", nrm.RequestID(r.Context()), "error", e.Cause)
 		msg = localizerFor(r).T("Something went wrong on our side. Try again in a moment.")
@@ -119,6 +119,8 @@ func (w *Web) passkeyEnrolFinish(rw http.ResponseWriter, r *http.Request, s serv
 type accountView struct {
 	Passkeys        []nrm.Passkey
 	PasskeysEnabled bool
+	Lang            string // the user's own choice of language, "" for the browser's
+	Languages       []struct{ Code, Name string }
 }
 
 func (w *Web) accountPage(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
@@ -127,7 +129,7 @@ func (w *Web) accountPage(rw http.ResponseWriter, r *http.Request, s service.Ses
 		w.fail(rw, r, s, err)
 		return
 	}
-	w.render(rw, r, s, http.StatusOK, "account", view{Data: accountView{Passkeys: keys, PasskeysEnabled: w.svc.PasskeysEnabled()}})
+	w.render(rw, r, s, http.StatusOK, "account", view{Data: accountView{Passkeys: keys, PasskeysEnabled: w.svc.PasskeysEnabled(), Lang: s.User.Lang, Languages: Languages}})
 }
 
 func (w *Web) removePasskey(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {

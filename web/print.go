@@ -98,15 +98,15 @@ func (w *Web) writeSummary(out *bytes.Buffer, l Localizer, p service.PrintedCase
 	pdf.SetMargins(18, 16, 18)
 	pdf.SetAutoPageBreak(true, 22)
 	pdf.AliasNbPages("{nb}")
-	stamp := l.T("Printed by %s (%s) on %s. Confidential: personal data of a possible victim of trafficking; keep it locked away and destroy it when no longer needed.",
-		p.PrintedBy, p.PrintedByOrg, w.when(p.PrintedAt))
+	stamp := l.T("Printed by {{.User}} ({{.Org}}) on {{.Time}}. Confidential: personal data of a possible victim of trafficking; keep it locked away and destroy it when no longer needed.",
+		"User", p.PrintedBy, "Org", p.PrintedByOrg, "Time", w.when(p.PrintedAt))
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-18)
 		pdf.SetFont("dejavu", "", 7.5)
 		pdf.SetTextColor(70, 70, 70)
 		pdf.MultiCell(150, 3.6, stamp, "T", "L", false)
 		pdf.SetXY(-40, -18)
-		pdf.CellFormat(22, 3.6, l.T("page %d of %s", pdf.PageNo(), "{nb}"), "T", 0, "R", false, 0, "")
+		pdf.CellFormat(22, 3.6, l.T("page {{.Page}} of {{.Pages}}", "Page", pdf.PageNo(), "Pages", "{nb}"), "T", 0, "R", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
 	})
 	pdf.AddPage()
@@ -120,7 +120,7 @@ func (w *Web) writeSummary(out *bytes.Buffer, l Localizer, p service.PrintedCase
 		status += " · " + l.T("Child")
 	}
 	if p.Episode > 1 {
-		status += " · " + l.T("Episode %d", p.Episode)
+		status += " · " + l.T("Episode {{.Episode}}", "Episode", p.Episode)
 	}
 	sw.line("State", status)
 	sw.line("Recorded", w.when(p.CreatedAt))
@@ -163,7 +163,7 @@ func (w *Web) writeSummary(out *bytes.Buffer, l Localizer, p service.PrintedCase
 		sw.none("No decision yet.")
 	}
 	for _, d := range p.Decisions {
-		sw.item(sw.lbl(d.Kind) + ": " + sw.lbl(d.Outcome) + " · " + l.T("decided on %s", d.DecidedOn))
+		sw.item(sw.lbl(d.Kind) + ": " + sw.lbl(d.Outcome) + " · " + l.T("decided on {{.Date}}", "Date", d.DecidedOn))
 	}
 	sw.heading("Referrals")
 	if len(p.Referrals) == 0 {
@@ -182,7 +182,7 @@ func (w *Web) writeSummary(out *bytes.Buffer, l Localizer, p service.PrintedCase
 			scope = append(scope, sw.lbl(c))
 		}
 		sw.item(sw.lbl(k.Purpose) + " → " + orgName[k.RecipientOrg] + " · " + sw.lbl(k.StatusOn(w.svc.Today())) +
-			" · " + strings.Join(scope, ", ") + " · " + l.T("given on %s", k.GivenOn))
+			" · " + strings.Join(scope, ", ") + " · " + l.T("given on {{.Date}}", "Date", k.GivenOn))
 	}
 	if len(p.Screenings) > 0 {
 		sw.heading("Screening")
@@ -198,22 +198,22 @@ func (w *Web) writeSummary(out *bytes.Buffer, l Localizer, p service.PrintedCase
 			for _, x := range n.Needs {
 				needs = append(needs, sw.lbl(x))
 			}
-			sw.item(l.T("Needs assessed on %s", n.AssessedOn) + ": " + strings.Join(needs, ", "))
+			sw.item(l.T("Needs assessed on {{.Date}}", "Date", n.AssessedOn) + ": " + strings.Join(needs, ", "))
 		}
 		for _, x := range pr.Plans {
-			text := l.T("Support plan") + ": " + sw.lbl(x.Type) + " · " + l.T("from %s", x.StartsOn)
+			text := l.T("Support plan") + ": " + sw.lbl(x.Type) + " · " + l.T("from {{.Date}}", "Date", x.StartsOn)
 			if !x.ReviewOn.IsZero() {
-				text += " · " + l.T("review on %s", x.ReviewOn)
+				text += " · " + l.T("review on {{.Date}}", "Date", x.ReviewOn)
 			}
 			sw.item(text)
 		}
 		for _, x := range pr.Services {
-			sw.item(l.T("Service") + ": " + sw.lbl(x.Type) + " · " + l.T("from %s", x.StartedOn))
+			sw.item(l.T("Service") + ": " + sw.lbl(x.Type) + " · " + l.T("from {{.Date}}", "Date", x.StartedOn))
 		}
 		for _, x := range pr.Residence {
 			text := l.T("Residence") + ": " + sw.lbl(x.Basis) + " · " + sw.lbl(x.StatusOn(w.svc.Today()))
 			if !x.ExpiresOn.IsZero() {
-				text += " · " + l.T("expires on %s", x.ExpiresOn)
+				text += " · " + l.T("expires on {{.Date}}", "Date", x.ExpiresOn)
 			}
 			sw.item(text)
 		}

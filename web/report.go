@@ -100,7 +100,7 @@ func figureOf(l Localizer, t service.ReportTable) reportFigure {
 		return f
 	}
 	f.DimLabel = l.T(dimLabels[t.Dim])
-	f.Title = l.T("%s by %s", l.T(t.Title), f.DimLabel)
+	f.Title = l.T("{{.Table}} by {{.Dimension}}", "Table", l.T(t.Title), "Dimension", f.DimLabel)
 	col, row := map[string]int{}, map[string]int{}
 	key := func(v *string) string {
 		if v == nil {
@@ -241,6 +241,14 @@ func (v reportPageView) ReportQuery(format string) template.URL {
 func (w *Web) WriteReport(out io.Writer, r service.YearReport, format string) error {
 	return w.writeReport(out, Localizer{lang: "en"}, r, format)
 }
+
+// WriteReportIn writes the report in one of the languages (nrm report --lang).
+func (w *Web) WriteReportIn(out io.Writer, r service.YearReport, format, lang string) error {
+	return w.writeReport(out, newLocalizer(lang), r, format)
+}
+
+// KnownLanguage says whether the pages have a catalogue for lang.
+func KnownLanguage(lang string) bool { return knownLang(lang) }
 
 func (w *Web) writeReport(out io.Writer, l Localizer, r service.YearReport, format string) error {
 	doc := w.reportDocOf(l, r)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/nrmproject/nrm/service"
 	"github.com/nrmproject/nrm/sqlstore"
 	"github.com/nrmproject/nrm/sqlstore/storetest"
+	"github.com/nrmproject/nrm/web"
 )
 
 // reportGroup is a group of alike cases of the fixture, and what the test
@@ -397,6 +400,21 @@ func TestYearReport(t *testing.T) {
 			// html, the page, pdf twice.
 			if n != 6 {
 				t.Errorf("%d report.generate entries, want 6", n)
+			}
+		})
+		t.Run("pdf_in_every_language", func(t *testing.T) {
+			// NRM_REPORT_PDF_DIR keeps the PDFs, for docs/pdf-pages.sh. (After the
+			// audit count above: each generation is audited.)
+			dir := os.Getenv("NRM_REPORT_PDF_DIR")
+			for _, l := range web.Languages {
+				p := s.get(t, "/report?year=2026&format=pdf&lang="+l.Code)
+				wantStatus(t, p, http.StatusOK)
+				pdfPages(t, []byte(p.Body))
+				if dir != "" && e == sqlstore.SQLite {
+					if err := os.WriteFile(filepath.Join(dir, "report-"+l.Code+".pdf"), []byte(p.Body), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
 			}
 		})
 	})

@@ -28,6 +28,7 @@ type returnPage struct {
 	// Gate is why a return is refused now ("" when it may be recorded);
 	// GateLink is the part of the page to go to about it.
 	Gate, GateLink string
+	GateErr        *nrm.Error // Gate as a key and its arguments, for the page's language
 	// Usable is the assessment a return may rest on now.
 	Usable     string
 	Situations []string
@@ -95,16 +96,16 @@ func (w *Web) renderReturn(rw http.ResponseWriter, r *http.Request, s service.Se
 func (p *returnPage) gate() {
 	c := p.Case.Case
 	if len(p.Track.Returns) > 0 {
-		p.Gate, p.GateLink = "The return is recorded.", "#returns"
+		p.Gate, p.GateErr, p.GateLink = "The return is recorded.", &nrm.Error{Key: "The return is recorded."}, "#returns"
 		return
 	}
 	if err := nrm.Guard(c, nrm.StepReturn, ""); err != nil {
-		p.Gate, p.GateLink = nrm.AsError(err).Message, "/cases/"+c.ID
+		p.Gate, p.GateErr, p.GateLink = nrm.AsError(err).Message, nrm.AsError(err), "/cases/"+c.ID
 		return
 	}
 	as := p.Track.Assessments
 	if len(as) == 0 {
-		p.Gate, p.GateLink = "No return risk assessment of this case yet: assess the return first (CETS 197 Art. 16).", "#assess"
+		p.Gate, p.GateErr, p.GateLink = "No return risk assessment of this case yet: assess the return first (CETS 197 Art. 16).", &nrm.Error{Key: "No return risk assessment of this case yet: assess the return first (CETS 197 Art. 16)."}, "#assess"
 		return
 	}
 	pick := as[len(as)-1]
@@ -115,7 +116,7 @@ func (p *returnPage) gate() {
 		}
 	}
 	if err := nrm.CheckReturnGate(pick, true, c, p.Today, p.Track.ValidDays); err != nil {
-		p.Gate, p.GateLink = nrm.AsError(err).Message, "#assessment-"+pick.ID
+		p.Gate, p.GateErr, p.GateLink = nrm.AsError(err).Message, nrm.AsError(err), "#assessment-"+pick.ID
 		return
 	}
 	p.Usable = pick.ID
@@ -159,7 +160,9 @@ func (w *Web) reviewAssessment(rw http.ResponseWriter, r *http.Request, s servic
 	if _, err := w.svc.ReviewAssessment(r.Context(), r.PathValue("a"), approve, in); err != nil {
 		if nrm.ErrorCode(err) == nrm.CodeForbidden {
 			// Four eyes: say so on the page, at the assessment.
-			err = &nrm.Error{Code: nrm.CodeConflict, Message: nrm.AsError(err).Message}
+			e := *nrm.AsError(err)
+			e.Code = nrm.CodeConflict
+			err = &e
 			w.formFailed(rw, r, s, err, "review-"+r.PathValue("a"), map[string]string{"reasons": in.Reasons}, func(_ int, v view) {
 				w.renderReturn(rw, r, s, http.StatusForbidden, v, "review-"+r.PathValue("a"))
 			})

@@ -70,7 +70,7 @@ func (w *Web) oidcCallback(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.render(rw, r, service.SessionInfo{}, statusOf(e.Code), "error", view{Data: errorView{
-			Title: l.T("Single sign-on did not finish"), Message: l.T(e.Message), Link: "/login", LinkText: l.T("Back to sign-in")}})
+			Title: l.T("Single sign-on did not finish"), Message: l.Err(e), Link: "/login", LinkText: l.T("Back to sign-in")}})
 		return
 	}
 	if res.Waiting {

@@ -165,8 +165,8 @@ func (w *Web) statistics(rw http.ResponseWriter, r *http.Request, s service.Sess
 // statsChart draws a table's cells as bars, at most statsMaxBars.
 func statsChart(l Localizer, t nrm.StatTable) (BarChart, int) {
 	c := BarChart{ID: "statistics", Suppressed: l.T("suppressed"),
-		Title: l.T("%s by %s", t.Dataset, strings.Join(t.By, ", ")),
-		Desc:  l.T("One bar per combination of values; %d combinations, privacy %s.", len(t.Cells), t.Privacy)}
+		Title: l.T("{{.Table}} by {{.Dimension}}", "Table", t.Dataset, "Dimension", strings.Join(t.By, ", ")),
+		Desc:  l.T("One bar per combination of values; {{.Combinations}} combinations, privacy {{.Privacy}}.", "Combinations", len(t.Cells), "Privacy", t.Privacy)}
 	for i, cell := range t.Cells {
 		if i == statsMaxBars {
 			return c, len(t.Cells) - statsMaxBars

@@ -57,6 +57,13 @@ func New(svc *service.Service, log *slog.Logger, opts Options) *Web {
 		// Times in the deployment's zone (web/timezone.go).
 		"when": w.when, "day": w.day, "machineTime": w.machineTime, "flagRef": flagRef,
 		"t": func(l Localizer, msg string, args ...any) string { return l.T(msg, args...) },
+		// tn: a message about a count, in the plural form of the language.
+		"tn":      func(l Localizer, msg string, n int, args ...any) string { return l.TN(msg, n, args...) },
+		"errText": func(l Localizer, e *nrm.Error) string { return l.Err(e) },
+		"num":     func(l Localizer, n any) string { return l.Num(n) },
+		"date":    func(l Localizer, d any) string { return l.Date(d) }, // a day written for the locale
+		// withL hands a partial its data with the page's localizer.
+		"withL": func(l Localizer, c any) withLocalizer { return withLocalizer{l, c} },
 		// label and roleLabel show a code by its words (web/labels.go).
 		"label":     label,
 		"roleLabel": roleLabel,
@@ -91,7 +98,7 @@ type fieldView struct {
 func (w *Web) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", http.StripPrefix("/static", w.static))
 	cop := http.NewCrossOriginProtection()
-	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, cop.Handler(h)) }
+	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, rememberLang(cop.Handler(h))) }
 
 	handle("GET /login", http.HandlerFunc(w.loginPage))
 	handle("POST /login", http.HandlerFunc(w.login))
@@ -174,7 +181,8 @@ func (w *Web) Register(mux *http.ServeMux) {
 	handle("GET /statistics.csv", w.signedIn(w.statisticsCSV))
 	handle("GET /statistics.xlsx", w.signedIn(w.statisticsXLSX))
 	handle("GET /report", w.signedIn(w.reportPage))
-	w.registerHelp(handle) // help without an account and its inbox (help.go)
+	w.registerHelp(handle)                                      // help without an account and its inbox (help.go)
+	handle("POST /account/language", w.signedIn(w.setLanguage)) // web/lang.go
 	handle("/", w.signedIn(func(rw http.ResponseWriter, r *http.Request, s service.SessionInfo) {
 		w.fail(rw, r, s, nrm.NotFound("page"))
 	}))
@@ -193,6 +201,7 @@ type view struct {
 	Form        map[string]string
 	Data        any
 	Menu        service.Menu // the counts the menu shows
+	Langs       []langLink   // the language switcher (web/lang.go)
 }
 
 type navPermissions struct {
@@ -223,6 +232,7 @@ func (w *Web) menuCounts(r *http.Request, s service.SessionInfo) service.Menu {
 
 func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionInfo, status int, page string, v view) {
 	v.L = localizerFor(r)
+	v.Langs = langLinks(r, v.L.Lang())
 	v.Actor = s.Actor
 	v.UserName = s.User.Name
 	if s.Stage == service.StageFull {
@@ -256,6 +266,12 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, s service.SessionI
 	}
 	if v.Form == nil {
 		v.Form = map[string]string{}
+	}
+	// A field's error is worded from its key and arguments (Localizer.Err).
+	for _, e := range v.Errors {
+		if _, ok := v.FieldErrors[e.Field]; ok && e.Field != "" {
+			v.FieldErrors[e.Field] = v.L.Err(e)
+		}
 	}
 	var buf bytes.Buffer
 	if err := w.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -338,7 +354,7 @@ func (w *Web) stage(stage string, h pageFunc) http.Handler {
 				return
 			}
 		}
-		h(rw, r.WithContext(nrm.WithActor(r.Context(), s.Actor)), s)
+		h(rw, r.WithContext(withLangPref(nrm.WithActor(r.Context(), s.Actor), s.User.Lang)), s)
 	})
 }
 
@@ -444,7 +460,7 @@ func (w *Web) enrol(rw http.ResponseWriter, r *http.Request, s service.SessionIn
 			// Show the same secret again: a new one would invalidate the app's entry.
 			l := localizerFor(r)
 			w.render(rw, r, s, http.StatusUnprocessableEntity, "error", view{Data: errorView{
-				Title: l.T("That code was not right"), Message: l.T(nrm.AsError(err).Message),
+				Title: l.T("That code was not right"), Message: l.Err(nrm.AsError(err)),
 				Next: l.T("Go back: the same QR code is shown again. Wait for the next code in your app and type it."),
 				Link: "/login/enrol", LinkText: l.T("Try again")}})
 			return
@@ -476,4 +492,10 @@ func postLimit(r *http.Request) int64 {
 		return service.MaxMaterialSize + 1<<20
 	}
 	return 64 << 10
+}
+
+// withLocalizer is a partial's data with the page's localizer ({{withL $.L .}}).
+type withLocalizer struct {
+	L Localizer
+	C any
 }

@@ -21,11 +21,15 @@ func cmdReport(ctx context.Context, args []string, stdout io.Writer) error {
 	format := fs.String("format", "html", "html or pdf")
 	k := fs.String("k", "", "suppression threshold (default 10, at least 5)")
 	out := fs.String("out", "", "write to FILE instead of standard output")
+	lang := fs.String("lang", "en", "language of the report: en, ru, uk, fr, tr, ka, hy, kk, sq, ro")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := required(fs, "year"); err != nil {
 		return err
+	}
+	if !web.KnownLanguage(*lang) {
+		return usagef("report: --lang: one of en, ru, uk, fr, tr, ka, hy, kk, sq, ro")
 	}
 	if *format != "html" && *format != "pdf" {
 		return usagef("report: --format: one of html, pdf")
@@ -36,7 +40,7 @@ func cmdReport(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := web.New(a.svc, slog.New(slog.DiscardHandler), web.Options{}).WriteReport(&buf, r, *format); err != nil {
+		if err := web.New(a.svc, slog.New(slog.DiscardHandler), web.Options{}).WriteReportIn(&buf, r, *format, *lang); err != nil {
 			return err
 		}
 		if *out == "" {

@@ -55,6 +55,18 @@ func TestReportCommand(t *testing.T) {
 				}
 			}
 		})
+		t.Run("html_in_georgian", func(t *testing.T) {
+			r := nrmRun(t, "", in.args("report", "--year", year, "--lang", "ka")...)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if !strings.Contains(r.stdout, "წლიური ანგარიში "+year) || !strings.Contains(r.stdout, `lang="ka"`) {
+				t.Errorf("the report is not in Georgian: %.400s", r.stdout)
+			}
+			if r := nrmRun(t, "", in.args("report", "--year", year, "--lang", "de")...); r.code == 0 || !strings.Contains(r.stderr, "--lang") {
+				t.Errorf("an unknown language was taken: exit %d, %s", r.code, r.stderr)
+			}
+		})
 		t.Run("pdf_into_a_file", func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "report.pdf")
 			lines := MustRun(t, "", in.args("report", "--year", year, "--format", "pdf", "--out", out, "--k", "5")...)
