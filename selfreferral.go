@@ -103,6 +103,7 @@ const (
 	MailReferral     = "referral"
 	MailSelfReferral = "self-referral"
 	MailClockDue     = "clock-due"
+	MailFollowUpDue  = "follow-up-due" // a co-ordination event's follow-up
 )
 
 // MailItem is one notification e-mail waiting in the outbox, addressed to a

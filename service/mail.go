@@ -10,6 +10,8 @@ package service
 import (
 	"context"
 	"log/slog"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,15 +56,27 @@ func (s *Service) queueMail(ctx context.Context, tx Tx, orgID, kind, link string
 	return nil
 }
 
-// mailText is the subject and body of a mail of kind: generic by design.
-func (s *Service) mailText(kind, link string) (string, string) {
-	what := map[string]string{
-		nrm.MailReferral:     "A referral is waiting for your organisation's answer.",
-		nrm.MailSelfReferral: "A message came in through the public help page.",
-		nrm.MailClockDue:     "A deadline of one of your cases falls due soon.",
-	}[kind]
+// mailText is the subject and body of a mail of kind in the recipient's
+// language: generic by design.
+func (s *Service) mailText(lang, kind, link string) (string, string) {
 	url := strings.TrimRight(s.cfg.PublicURL, "/") + link
-	body := what + "\r\n\r\nSign in to see it:\r\n" + url + "\r\n\r\n" +
+	if s.cfg.MailText != nil {
+		return s.cfg.MailText(lang, kind, url)
+	}
+	return MailTextEnglish(kind, url)
+}
+
+// MailSentences are the English sentences of each kind of mail.
+var MailSentences = map[string]string{
+	nrm.MailReferral:     "A referral is waiting for your organisation's answer.",
+	nrm.MailSelfReferral: "A message came in through the public help page.",
+	nrm.MailClockDue:     "A deadline of one of your cases falls due soon.",
+	nrm.MailFollowUpDue:  "A follow-up of a co-ordination event falls due soon.",
+}
+
+// MailTextEnglish is a mail in English, for a deployment without catalogues.
+func MailTextEnglish(kind, url string) (string, string) {
+	body := MailSentences[kind] + "\r\n\r\nSign in to see it:\r\n" + url + "\r\n\r\n" +
 		"This mail holds no details on purpose. Do not forward it.\r\n"
 	return "nrm: something is waiting for you", body
 }
@@ -114,7 +128,7 @@ func (s *Service) sendOne(ctx context.Context, it nrm.MailItem, u nrm.UserRecord
 	if u.ID == "" || u.Disabled || u.Email == "" {
 		serr = errNoRecipient
 	} else {
-		subject, body := s.mailText(it.Kind, it.Link)
+		subject, body := s.mailText(u.Lang, it.Kind, it.Link)
 		sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 		serr = s.cfg.Mailer.Send(sctx, u.Email, subject, body)
 		cancel()
@@ -208,9 +222,44 @@ func (s *Service) WarnDueClocks(ctx context.Context) (int, error) {
 			}
 			warned++
 		}
-		return nil
+		n, err := s.warnFollowUps(ctx, tx, today)
+		warned += n
+		return err
 	})
 	return warned, err
+}
+
+// followUpWarningDays: a co-ordination follow-up is told a week ahead.
+const followUpWarningDays = 7
+
+// warnFollowUps queues a mail for every open follow-up of an event that is
+// due within followUpWarningDays, once per follow-up and due date (the
+// clock_warnings key, with the event in place of the case), to the users of
+// its owner and of the recording organisation who may mark it done.
+func (s *Service) warnFollowUps(ctx context.Context, tx Tx, today nrm.Date) (int, error) {
+	items, err := tx.OpenFollowUps(ctx, "", today.AddDays(followUpWarningDays), 1000)
+	if err != nil {
+		return 0, err
+	}
+	warned := 0
+	for _, f := range items {
+		first, err := tx.MarkClockWarned(ctx, nrm.Deadline{CaseID: "event/" + f.EventID, Kind: nrm.MailFollowUpDue,
+			RefID: strconv.Itoa(f.N), Due: f.Due})
+		if err != nil || !first {
+			if err != nil {
+				return warned, err
+			}
+			continue
+		}
+		may := func(a nrm.Actor) bool { return nrm.Can(a, nrm.ActFollowUpDone, nrm.Access{}) }
+		for _, org := range slices.Compact([]string{f.OwnerID, f.OrgID}) {
+			if err := s.queueMail(ctx, tx, org, nrm.MailFollowUpDue, "/events/"+f.EventID, may); err != nil {
+				return warned, err
+			}
+		}
+		warned++
+	}
+	return warned, nil
 }
 
 // maxWarningDays is the longest warning period of any clock.

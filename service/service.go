@@ -52,6 +52,9 @@ type Config struct {
 	Mailer    Mailer
 	PublicURL string
 	MailRetry time.Duration // first pause after a failed send (default 30s)
+	// MailText words a mail of a kind in a language, with its link (web's
+	// catalogues; nil: English).
+	MailText func(lang, kind, link string) (subject, body string)
 }
 
 // Service is nrm's application layer. It is safe for concurrent use.

@@ -27,6 +27,7 @@ import (
 	"text/template/parse"
 
 	"github.com/nrmproject/nrm/screening"
+	"github.com/nrmproject/nrm/service"
 )
 
 var update = flag.Bool("update", false, "rewrite locales/active.en.json from the code")
@@ -108,6 +109,9 @@ func extractMessages(t *testing.T) map[string]bool {
 	}
 	for _, p := range monthPatterns {
 		add(p, false)
+	}
+	for _, v := range service.MailSentences {
+		add(v, false)
 	}
 	for _, set := range screening.Default().Sets() {
 		for _, ind := range set.Indicators {

@@ -250,3 +250,78 @@ func TestMailURL(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowUpMailInTheRecipientsLanguage: a co-ordination follow-up
+// entering its week of warning mails the owner's and the recorder's users
+// once, linking the event and holding none of its text, each mail in the
+// language its recipient chose.
+func TestFollowUpMailInTheRecipientsLanguage(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, engine sqlstore.Engine) {
+		box := startMailbox(t)
+		client, err := mail.Parse("smtp://" + box.addr + "?from=nrm@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := service.Config{Mailer: client, PublicURL: "https://nrm.example.org", MailText: web.MailText}
+		a := testapp.NewWith(t, engine, cfg)
+		coord := a.MustUser(t, a.MustOrg(t, nrm.KindCoordinator), nrm.RoleCoordinator)
+		ngo := a.MustOrg(t, nrm.KindNGO)
+		worker := a.MustUser(t, ngo, nrm.RoleCaseWorker)
+		auditor := a.MustUser(t, ngo, nrm.RoleAuditor) // may not mark it done: gets nothing
+		if err := a.Svc.SetLanguage(testapp.As(coord.Actor), "ru", []string{"en", "ru"}); err != nil {
+			t.Fatal(err)
+		}
+		today := nrm.DateOf(a.Clock.Now())
+		const text = "Send the Quincebury handbook to the inspectors"
+		ev := a.Do(t, "POST", "/api/v1/events", a.MustToken(t, coord), map[string]any{"kind": "training",
+			"title": "Training of labour inspectors", "date": today.String(), "place": "Chisinau", "country": "MD",
+			"follow_ups": []map[string]any{{"text": text, "owner": ngo.ID, "due": today.AddDays(10).String()}}})
+		if ev.Status != http.StatusCreated {
+			t.Fatalf("event: %d %s", ev.Status, ev.Body)
+		}
+		id := ev.JSON(t)["id"].(string)
+		sys := testapp.System()
+		if n, _ := a.Svc.WarnDueClocks(sys); n != 0 {
+			t.Fatalf("a follow-up ten days away warned of (%d)", n)
+		}
+		a.Clock.Advance(4 * 24 * time.Hour)
+		if n, err := a.Svc.WarnDueClocks(sys); err != nil || n != 1 {
+			t.Fatalf("follow-ups warned of: %d, %v", n, err)
+		}
+		if n, _ := a.Svc.WarnDueClocks(sys); n != 0 {
+			t.Fatalf("warned of again: %d", n)
+		}
+		if n, err := a.Svc.DeliverMail(sys); err != nil || n != 2 {
+			t.Fatalf("sent %d, want 2 (the owner's worker and the recorder) (%v)", n, err)
+		}
+		link := "https://nrm.example.org/events/" + id
+		_, english := web.MailText("en", nrm.MailFollowUpDue, link)
+		_, russian := web.MailText("ru", nrm.MailFollowUpDue, link)
+		if english == russian {
+			t.Fatal("the Russian catalogue has no words for the mail")
+		}
+		for _, m := range box.messages() {
+			if strings.Contains(m.raw, text) || strings.Contains(m.raw, "Quincebury") {
+				t.Errorf("the mail holds the follow-up's text:\n%s", m.raw)
+			}
+			if !strings.Contains(m.raw, link) {
+				t.Errorf("no link to the event:\n%s", m.raw)
+			}
+			switch m.to[0] {
+			case worker.Email:
+				if !strings.Contains(m.raw, "A follow-up of a co-ordination event falls due soon.") {
+					t.Errorf("the worker's mail is not in English:\n%s", m.raw)
+				}
+			case coord.Email:
+				first := strings.SplitN(russian, "\r\n", 2)[0]
+				if !strings.Contains(m.raw, first) {
+					t.Errorf("the co-ordinator's mail is not in Russian (%q):\n%s", first, m.raw)
+				}
+			case auditor.Email:
+				t.Error("the auditor got a mail")
+			default:
+				t.Errorf("a mail to %s", m.to[0])
+			}
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/mail"
 	"github.com/nrmproject/nrm/service"
+	"github.com/nrmproject/nrm/web"
 )
 
 // helpNames are serve's flags for the public help page and e-mail.
@@ -51,6 +52,7 @@ func helpConfig(c common, cfg *service.Config) error {
 		return usagef("serve: --smtp-url needs --public-url (NRM_PUBLIC_URL): mails link to it")
 	}
 	cfg.Mailer = m
+	cfg.MailText = web.MailText
 	return nil
 }
 
