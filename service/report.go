@@ -41,6 +41,7 @@ type YearReport struct {
 type ReportSection struct {
 	ID, Title string
 	Intro     string
+	IntroArgs []any // name, value pairs of Intro's placeholders; nrm.Phrase values are words to translate
 	Tables    []ReportTable
 	Money     []ReportMoney // compensation only
 }
@@ -239,18 +240,20 @@ const (
 
 func buildTimeliness(rc *reportCtx, sec *ReportSection) error {
 	p := rc.profile
-	var targets []string
-	if p.HasStep(jurisdiction.ReasonableGrounds) {
-		targets = append(targets, fmt.Sprintf("reasonable grounds within %d %s days of the referral's acceptance", p.ReasonableGroundsTarget, p.ReasonableGroundsCounting))
+	rgTarget, cgTarget := p.HasStep(jurisdiction.ReasonableGrounds), p.ConclusiveTarget > 0
+	const noTarget = " A decision without a target (no acceptance date, or a profile without one) counts as no target."
+	switch {
+	case rgTarget && cgTarget:
+		sec.Intro = "Decisions of the year against the targets of the profile {{.Profile}}: reasonable grounds within {{.RG}} {{.Counting}} days of the referral's acceptance; conclusive grounds within {{.CG}} days of the positive reasonable-grounds decision." + noTarget
+	case rgTarget:
+		sec.Intro = "Decisions of the year against the targets of the profile {{.Profile}}: reasonable grounds within {{.RG}} {{.Counting}} days of the referral's acceptance." + noTarget
+	case cgTarget:
+		sec.Intro = "Decisions of the year against the targets of the profile {{.Profile}}: conclusive grounds within {{.CG}} days of the positive reasonable-grounds decision." + noTarget
+	default:
+		sec.Intro = "Decisions of the year against the targets of the profile {{.Profile}}." + noTarget
 	}
-	if p.ConclusiveTarget > 0 {
-		targets = append(targets, fmt.Sprintf("conclusive grounds within %d days of the positive reasonable-grounds decision", p.ConclusiveTarget))
-	}
-	sec.Intro = "Decisions of the year against the targets of the profile " + p.Name
-	if len(targets) > 0 {
-		sec.Intro += ": " + strings.Join(targets, "; ")
-	}
-	sec.Intro += ". A decision without a target (no acceptance date, or a profile without one) counts as no target."
+	sec.IntroArgs = []any{"Profile", p.Name, "RG", p.ReasonableGroundsTarget, "CG", p.ConclusiveTarget,
+		"Counting", nrm.Phrase(p.ReasonableGroundsCounting)}
 	rg, err := rc.facts(nrm.MeasureRG, func(f nrm.StatFact) string {
 		if f.From.IsZero() {
 			return NoTarget

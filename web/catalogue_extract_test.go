@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,13 @@ var update = flag.Bool("update", false, "rewrite locales/active.en.json from the
 // messages shown through T elsewhere (errorView.Title, dimLabels, ...).
 var dynamicFields = map[string]bool{"Title": true, "Next": true, "Message": true, "Explain": true, "LinkText": true,
 	"Label": true, "Desc": true, "Gate": true, "Hint": true, "Help": true, "Text": true, "Name": false}
+
+// reportText is a literal of the reports that people read: it begins with a
+// capital letter.
+var reportText = regexp.MustCompile(`"[A-Z][^"%]*"`)
+
+// pairName follows the name of a placeholder in name, value pairs.
+var pairName = regexp.MustCompile(`^, [a-z]+\.`)
 
 // extractMessages returns every English message id and whether it is about a count.
 func extractMessages(t *testing.T) map[string]bool {
@@ -109,6 +117,20 @@ func extractMessages(t *testing.T) map[string]bool {
 	}
 	for _, p := range monthPatterns {
 		add(p, false)
+	}
+	// The reports' section and table titles and introductions, which the
+	// service words in English and the pages translate.
+	for _, f := range []string{"../service/report.go", "../service/report_trials.go", "../service/progress.go"} {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, at := range reportText.FindAllStringIndex(string(src), -1) {
+			if pairName.MatchString(string(src[at[1]:])) {
+				continue // the name of a placeholder's value: "Profile", p.Name
+			}
+			add(string(src[at[0]+1:at[1]-1]), false)
+		}
 	}
 	for _, v := range service.MailSentences {
 		add(v, false)

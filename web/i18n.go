@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -259,4 +260,16 @@ func (l Localizer) Date(d any) string {
 
 func hasLetters(s string) bool {
 	return strings.IndexFunc(s, unicode.IsLetter) >= 0
+}
+
+// tWords is T with name, value pairs whose nrm.Phrase values are words
+// to translate themselves (by their label), such as a kind of day.
+func (l Localizer) tWords(msg string, pairs []any) string {
+	out := slices.Clone(pairs)
+	for i := 1; i < len(out); i += 2 {
+		if p, ok := out[i].(nrm.Phrase); ok {
+			out[i] = l.T(label(string(p)))
+		}
+	}
+	return l.T(msg, out...)
 }

@@ -16,6 +16,9 @@ import (
 // them through t like every other string. A code without a label shows as itself.
 var labels = map[string]string{
 	"partner-instance": "partner instance abroad",
+	// How a profile counts the days of a target (jurisdiction.Counting).
+	"business": "working",
+	"calendar": "calendar",
 	// Themes of the clearinghouse (themes.go).
 	"identification":         "Identification",
 	"victim-support":         "Support for victims",

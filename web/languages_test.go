@@ -28,6 +28,8 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 		worker := MustSignIn(t, a, bc.Worker, "")
 		dm := MustSignIn(t, a, bc.DM, "")
 		admin := MustSignIn(t, a, a.MustUser(t, bc.NGO, nrm.RoleAdmin), "")
+		coord := MustSignIn(t, a, a.MustUser(t, a.MustOrg(t, nrm.KindCoordinator), nrm.RoleCoordinator), "")
+		analyst := MustSignIn(t, a, a.MustUser(t, bc.NGO, nrm.RoleAnalyst), "")
 		anon := newBrowser(t, a)
 		pages := []struct {
 			who  *signedIn
@@ -41,7 +43,12 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 			{&worker, "/notify"}, {&worker, "/assessments"}, {&worker, "/no-such-page"},
 			{&dm, "/referrals"}, {&dm, "/cases/" + bc.ID},
 			{&admin, "/admin/users"}, {&admin, "/admin/org"}, {&admin, "/admin/erase"}, {&admin, "/admin/partners"},
-			{&admin, "/audit"},
+			{&admin, "/audit"}, {&admin, "/calendar"},
+			{nil, "/help"},
+			{&coord, "/directory"}, {&coord, "/library"}, {&coord, "/practices"}, {&coord, "/events"},
+			{&coord, "/activities"}, {&coord, "/reports/activity?from=2026-01-01&to=2026-12-31"},
+			{&coord, "/trials/findings"}, {&coord, "/assessments"},
+			{&analyst, "/statistics"}, {&analyst, "/report"},
 		}
 		var mu sync.Mutex
 		misses := map[string]map[string][]string{} // lang → messages
@@ -57,10 +64,14 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 		for _, lang := range web.Languages {
 			for _, p := range pages {
 				var got page
+				sep := "?"
+				if strings.Contains(p.path, "?") {
+					sep = "&"
+				}
 				if p.who == nil {
-					got = anon.get(t, p.path+"?lang="+lang.Code)
+					got = anon.get(t, p.path+sep+"lang="+lang.Code)
 				} else {
-					got = p.who.get(t, p.path+"?lang="+lang.Code)
+					got = p.who.get(t, p.path+sep+"lang="+lang.Code)
 				}
 				if got.Status >= 500 || got.Status == http.StatusOK && !strings.Contains(got.Body, `<html lang="`+lang.Code+`">`) {
 					t.Errorf("%s %s: status %d, or <html lang> is not %s", lang.Code, p.path, got.Status, lang.Code)

@@ -132,7 +132,7 @@ func progressDocOf(l Localizer, r service.ProgressReport) progressDoc {
 	doc.Sections = append(doc.Sections, as)
 	// Figures about people, through disclosure control.
 	for _, s := range r.Statistics {
-		sd := reportSectionDoc{ID: s.ID, Title: l.T(s.Title), Intro: l.T(s.Intro)}
+		sd := reportSectionDoc{ID: s.ID, Title: l.T(s.Title), Intro: l.tWords(s.Intro, s.IntroArgs)}
 		for _, t := range s.Tables {
 			sd.Figures = append(sd.Figures, figureOf(l, t))
 		}

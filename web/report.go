@@ -58,7 +58,7 @@ var dimLabels = map[string]string{"sex": "Sex", "majority": "Adult or minor", "a
 func (w *Web) reportDocOf(l Localizer, r service.YearReport) reportDoc {
 	doc := reportDoc{L: l, Year: r.Year, K: r.K, Profile: r.Profile}
 	for _, s := range r.Sections {
-		sd := reportSectionDoc{ID: s.ID, Title: l.T(s.Title), Intro: l.T(s.Intro), Money: s.Money}
+		sd := reportSectionDoc{ID: s.ID, Title: l.T(s.Title), Intro: l.tWords(s.Intro, s.IntroArgs), Money: s.Money}
 		for _, t := range s.Tables {
 			sd.Figures = append(sd.Figures, figureOf(l, t))
 		}
@@ -84,6 +84,9 @@ func valueLabel(l Localizer, v *string) string {
 	}
 	if s, ok := reportLabels[*v]; ok {
 		return l.T(s)
+	}
+	if isCountryCode(*v) {
+		return *v // ISO 3166-1, the same in every language
 	}
 	return l.T(label(*v))
 }
@@ -259,4 +262,9 @@ func (w *Web) writeReport(out io.Writer, l Localizer, r service.YearReport, form
 		return writeReportPDF(out, doc, w.svc.Today())
 	}
 	return nrm.Invalid("format", "one of: html, pdf")
+}
+
+// isCountryCode: two capital letters, as statistics keep a country.
+func isCountryCode(v string) bool {
+	return len(v) == 2 && v[0] >= 'A' && v[0] <= 'Z' && v[1] >= 'A' && v[1] <= 'Z'
 }
