@@ -241,16 +241,15 @@ const (
 func buildTimeliness(rc *reportCtx, sec *ReportSection) error {
 	p := rc.profile
 	rgTarget, cgTarget := p.HasStep(jurisdiction.ReasonableGrounds), p.ConclusiveTarget > 0
-	const noTarget = " A decision without a target (no acceptance date, or a profile without one) counts as no target."
 	switch {
 	case rgTarget && cgTarget:
-		sec.Intro = "Decisions of the year against the targets of the profile {{.Profile}}: reasonable grounds within {{.RG}} {{.Counting}} days of the referral's acceptance; conclusive grounds within {{.CG}} days of the positive reasonable-grounds decision." + noTarget
+		sec.Intro = "Decisions of the year against the targets of the profile {{.Profile}}: reasonable grounds within {{.RG}} {{.Counting}} days of the referral's acceptance; conclusive grounds within {{.CG}} days of the positive reasonable-grounds decision. A decision without a target (no acceptance date, or a profile without one) counts as no target."
 	case rgTarget:
-		sec.Intro = "Decisions of the year against the targets of the profile {{.Profile}}: reasonable grounds within {{.RG}} {{.Counting}} days of the referral's acceptance." + noTarget
+		sec.Intro = "Decisions of the year against the targets of the profile {{.Profile}}: reasonable grounds within {{.RG}} {{.Counting}} days of the referral's acceptance. A decision without a target (no acceptance date, or a profile without one) counts as no target."
 	case cgTarget:
-		sec.Intro = "Decisions of the year against the targets of the profile {{.Profile}}: conclusive grounds within {{.CG}} days of the positive reasonable-grounds decision." + noTarget
+		sec.Intro = "Decisions of the year against the targets of the profile {{.Profile}}: conclusive grounds within {{.CG}} days of the positive reasonable-grounds decision. A decision without a target (no acceptance date, or a profile without one) counts as no target."
 	default:
-		sec.Intro = "Decisions of the year against the targets of the profile {{.Profile}}." + noTarget
+		sec.Intro = "Decisions of the year against the targets of the profile {{.Profile}}. A decision without a target (no acceptance date, or a profile without one) counts as no target."
 	}
 	sec.IntroArgs = []any{"Profile", p.Name, "RG", p.ReasonableGroundsTarget, "CG", p.ConclusiveTarget,
 		"Counting", nrm.Phrase(p.ReasonableGroundsCounting)}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/internal/testapp"
+	"github.com/nrmproject/nrm/service"
 	"github.com/nrmproject/nrm/sqlstore"
 	"github.com/nrmproject/nrm/sqlstore/storetest"
 	"github.com/nrmproject/nrm/web"
@@ -23,8 +24,9 @@ import (
 
 func TestEveryPageInEveryLanguage(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, engine sqlstore.Engine) {
-		a := testapp.New(t, engine)
+		a, helpOrg := testapp.NewWithHelp(t, engine, service.Config{}, web.Options{}, nrm.KindNGO)
 		bc := mustBusyCase(t, a)
+		helpDesk := MustSignIn(t, a, a.MustUser(t, helpOrg, nrm.RoleCaseWorker), "")
 		worker := MustSignIn(t, a, bc.Worker, "")
 		dm := MustSignIn(t, a, bc.DM, "")
 		admin := MustSignIn(t, a, a.MustUser(t, bc.NGO, nrm.RoleAdmin), "")
@@ -44,7 +46,7 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 			{&dm, "/referrals"}, {&dm, "/cases/" + bc.ID},
 			{&admin, "/admin/users"}, {&admin, "/admin/org"}, {&admin, "/admin/erase"}, {&admin, "/admin/partners"},
 			{&admin, "/audit"}, {&admin, "/calendar"},
-			{nil, "/help"},
+			{nil, "/help"}, {&helpDesk, "/help/inbox"},
 			{&coord, "/directory"}, {&coord, "/library"}, {&coord, "/practices"}, {&coord, "/events"},
 			{&coord, "/activities"}, {&coord, "/reports/activity?from=2026-01-01&to=2026-12-31"},
 			{&coord, "/trials/findings"}, {&coord, "/assessments"},
