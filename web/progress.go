@@ -13,8 +13,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-pdf/fpdf"
-
 	"github.com/nrmproject/nrm"
 	"github.com/nrmproject/nrm/service"
 )
@@ -223,24 +221,8 @@ func (w *Web) writeProgress(out io.Writer, doc progressDoc, format string) error
 func writeProgressPDF(out io.Writer, doc progressDoc, today nrm.Date) error {
 	l := doc.L
 	title := l.T("Progress report {{.From}} to {{.To}}", "From", doc.From, "To", doc.To)
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetTitle(title, true)
-	pdf.SetCreator("nrm", true)
-	pdf.SetCreationDate(today.Time())
-	pdf.SetModificationDate(today.Time())
-	pdf.AddUTF8FontFromBytes("dejavu", "", printFont)
-	pdf.SetMargins(pdfLeft, 16, pdfLeft)
-	pdf.SetAutoPageBreak(true, 20)
-	pdf.AliasNbPages("{nb}")
-	footer := l.T("nrm · progress report · counts of people under {{.K}} suppressed · {{.Day}}", "K", doc.K, "Day", today)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-14)
-		pdf.SetFont("dejavu", "", 7.5)
-		pdf.SetTextColor(90, 90, 90)
-		pdf.CellFormat(pdfWidth-30, 4, footer, "T", 0, "L", false, 0, "")
-		pdf.CellFormat(30, 4, l.T("page {{.N}} of {{.Of}}", "N", pdf.PageNo(), "Of", "{nb}"), "T", 0, "R", false, 0, "")
-		pdf.SetTextColor(0, 0, 0)
-	})
+	footer := l.T("nrm · progress report · counts of people under {{.K}} suppressed · {{.Day}}", "K", doc.K, "Day", l.Date(today))
+	pdf := newReportPDF(l, title, footer, today)
 	pdf.AddPage()
 	pdf.SetFont("dejavu", "", 18)
 	pdf.MultiCell(0, 9, title, "", "L", false)

@@ -21,10 +21,12 @@ const (
 	pdfWidth = 174.0 // A4 less the margins
 )
 
-func writeReportPDF(out io.Writer, doc reportDoc, today nrm.Date) error {
-	l := doc.L
+// newReportPDF is an A4 document of a report: its title, the print font
+// (DejaVu: Latin, Cyrillic, Georgian, Armenian), the margins and a footer
+// of the report's words and the page number on every page.
+func newReportPDF(l Localizer, title, footer string, today nrm.Date) *fpdf.Fpdf {
 	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetTitle(l.T("Yearly report {{.Year}}", "Year", doc.Year), true)
+	pdf.SetTitle(title, true)
 	pdf.SetCreator("nrm", true)
 	pdf.SetCreationDate(today.Time())
 	pdf.SetModificationDate(today.Time())
@@ -32,7 +34,6 @@ func writeReportPDF(out io.Writer, doc reportDoc, today nrm.Date) error {
 	pdf.SetMargins(pdfLeft, 16, pdfLeft)
 	pdf.SetAutoPageBreak(true, 20)
 	pdf.AliasNbPages("{nb}")
-	footer := l.T("nrm · yearly report {{.Year}} · counts under {{.K}} suppressed · {{.Date}}", "Year", doc.Year, "K", doc.K, "Date", l.Date(today))
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-14)
 		pdf.SetFont("dejavu", "", 7.5)
@@ -41,6 +42,13 @@ func writeReportPDF(out io.Writer, doc reportDoc, today nrm.Date) error {
 		pdf.CellFormat(30, 4, l.T("page {{.Page}} of {{.Pages}}", "Page", pdf.PageNo(), "Pages", "{nb}"), "T", 0, "R", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
 	})
+	return pdf
+}
+
+func writeReportPDF(out io.Writer, doc reportDoc, today nrm.Date) error {
+	l := doc.L
+	footer := l.T("nrm · yearly report {{.Year}} · counts under {{.K}} suppressed · {{.Date}}", "Year", doc.Year, "K", doc.K, "Date", l.Date(today))
+	pdf := newReportPDF(l, l.T("Yearly report {{.Year}}", "Year", doc.Year), footer, today)
 	pdf.AddPage()
 	pdf.SetFont("dejavu", "", 18)
 	pdf.MultiCell(0, 9, l.T("Yearly report {{.Year}}", "Year", doc.Year), "", "L", false)
