@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -172,6 +173,20 @@ func seedDemoTrial(monitor context.Context, a *app) error {
 	return err
 }
 
+// demoHelpOrg is the demo NGO, whose inbox takes the demo's self-referrals.
+func demoHelpOrg(ctx context.Context, a *app) (string, error) {
+	orgs, err := a.svc.Orgs(systemCtx(ctx))
+	if err != nil {
+		return "", err
+	}
+	for _, o := range orgs {
+		if o.Name == demoOrgs[1].name {
+			return o.ID, nil
+		}
+	}
+	return "", errors.New("the demo NGO is missing")
+}
+
 func demoHelp(url string, c common) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nDemo data (all fictitious). Open %s/login and sign in with password %q as one of:\n", url, demoPassword)
@@ -187,6 +202,7 @@ func demoHelp(url string, c common) string {
 	if c.db != "" {
 		flags += " --db URL" // the same URL; not printed, it may hold a password
 	}
+	fmt.Fprintf(&b, "\nThe public help page is %s/help; its messages go to %s.\n", url, demoOrgs[1].name)
 	fmt.Fprintf(&b, "\nAt first sign-in nrm asks you to set up a second factor: scan the QR code with an\n"+
 		"authenticator app, or get the current code of a demo user with\n"+
 		"  go run ./cmd/nrm demo-code%s --email officer@demo.invalid\n\n", flags)

@@ -55,10 +55,21 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	defer a.close()
+	defer func() { a.close() }() // a may be opened again below
 	if *demo {
 		if err := seedDemo(ctx, a, *cohort); err != nil {
 			return fmt.Errorf("demo data: %w", err)
+		}
+		// The demo's help page takes messages into the demo NGO's inbox
+		// unless --help-org names another organisation.
+		if c.help.org == "" {
+			if c.help.org, err = demoHelpOrg(ctx, a); err != nil {
+				return fmt.Errorf("demo data: %w", err)
+			}
+			a.close()
+			if a, err = open(ctx, c, log); err != nil {
+				return err
+			}
 		}
 	}
 	if err := checkHelpOrg(ctx, a, c); err != nil {
