@@ -78,9 +78,9 @@ func (s *Service) changeState(ctx context.Context, tx Tx, c *nrm.Case, to nrm.St
 		return err
 	}
 	c.Version++
-	summary := fmt.Sprintf("state %s → %s", from, to)
+	summary := nrm.Summary("state %s → %s", nrm.Phrase(from), nrm.Phrase(to))
 	if why != "" {
-		summary += " (" + why + ")"
+		summary = nrm.Summary("state %s → %s (%s)", nrm.Phrase(from), nrm.Phrase(to), nrm.Phrase(why))
 	}
 	return s.event(ctx, tx, c.ID, "state", "", on, summary, "")
 }
