@@ -181,7 +181,7 @@ func extractGo(t *testing.T, path string, web bool, add func(string, bool)) {
 				if s, ok := arg(1); ok {
 					add(s, false)
 				}
-			case "Forbidden", "Conflict", "Unauthorized":
+			case "Forbidden", "Conflict", "Unauthorized", "Summary":
 				if s, ok := arg(0); ok {
 					add(s, false)
 				}
