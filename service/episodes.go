@@ -54,7 +54,7 @@ func (s *Service) CloseCase(ctx context.Context, caseID string, in nrm.CloseInpu
 			}
 		}
 		c.ClosedReason, c.ClosedOn = reason, on
-		if err := s.changeState(ctx, tx, &c, nrm.StateClosed, on, "reason: "+reason); err != nil {
+		if err := s.changeState(ctx, tx, &c, nrm.StateClosed, on, "reason: %s", nrm.Phrase(reason)); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, s.entry(ctx, "case.close", "case/"+caseID, outcomeOK, reason))

@@ -470,7 +470,7 @@ func (s *Service) moveIn(f *caseFile, step nrm.Step, next func(nrm.Case, []nrm.D
 			return "", err
 		}
 	}
-	if err := s.changeState(ctx, tx, &c, state, today, string(step)); err != nil {
+	if err := s.changeState(ctx, tx, &c, state, today, "%s", nrm.Phrase(string(step))); err != nil {
 		return "", err
 	}
 	f.rec.Case = c

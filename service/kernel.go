@@ -66,7 +66,9 @@ func (s *Service) viewerSealer(ctx context.Context, tx Tx, a nrm.Actor, caseID s
 }
 
 // changeState moves a case and records the move on its timeline.
-func (s *Service) changeState(ctx context.Context, tx Tx, c *nrm.Case, to nrm.State, on nrm.Date, why string) error {
+// why is the reason's English format, and whyArgs its arguments: the
+// timeline keeps the whole sentence as one message for translators.
+func (s *Service) changeState(ctx context.Context, tx Tx, c *nrm.Case, to nrm.State, on nrm.Date, why string, whyArgs ...any) error {
 	from := c.State
 	if to != nrm.StateClosed {
 		c.IdentificationState = to
@@ -80,7 +82,7 @@ func (s *Service) changeState(ctx context.Context, tx Tx, c *nrm.Case, to nrm.St
 	c.Version++
 	summary := nrm.Summary("state %s → %s", nrm.Phrase(from), nrm.Phrase(to))
 	if why != "" {
-		summary = nrm.Summary("state %s → %s (%s)", nrm.Phrase(from), nrm.Phrase(to), nrm.Phrase(why))
+		summary = nrm.Summary("state %s → %s ("+why+")", append([]any{nrm.Phrase(from), nrm.Phrase(to)}, whyArgs...)...)
 	}
 	return s.event(ctx, tx, c.ID, "state", "", on, summary, "")
 }

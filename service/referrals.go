@@ -105,7 +105,7 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 			return err
 		}
 		if r.NRM {
-			if err := s.changeState(ctx, tx, &c, nrm.StateReferred, today, "NRM referral to "+to.Name); err != nil {
+			if err := s.changeState(ctx, tx, &c, nrm.StateReferred, today, "NRM referral to %s", to.Name); err != nil {
 				return err
 			}
 		}

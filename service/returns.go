@@ -218,7 +218,7 @@ func (s *Service) RecordReturn(ctx context.Context, caseID string, in nrm.Return
 			return err
 		}
 		c.ClosedReason, c.ClosedOn = nrm.CloseReturned, r.Date
-		if err := s.changeState(ctx, tx, &c, nrm.StateClosed, r.Date, "reason: "+nrm.CloseReturned); err != nil {
+		if err := s.changeState(ctx, tx, &c, nrm.StateClosed, r.Date, "reason: %s", nrm.Phrase(nrm.CloseReturned)); err != nil {
 			return err
 		}
 		for _, m := range nrm.FollowUpMonths {

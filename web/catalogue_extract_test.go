@@ -185,6 +185,11 @@ func extractGo(t *testing.T, path string, web bool, add func(string, bool)) {
 				if s, ok := arg(0); ok {
 					add(s, false)
 				}
+			case "changeState":
+				// The reason of a state change is part of its one message.
+				if s, ok := arg(5); ok && s != "" {
+					add("state %s → %s ("+s+")", false)
+				}
 			case "NotFound":
 				if s, ok := arg(0); ok {
 					add(s+" not found", false)
