@@ -62,7 +62,7 @@ func (s *Service) CorrectPerson(ctx context.Context, caseID string, in nrm.Perso
 		if err := tx.InsertPersonHistory(ctx, h); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, caseID, "person", nrm.Identity, today, nrm.Summary("person corrected: %s", phrases(fields)), h.ID); err != nil {
+		if err := s.event(ctx, tx, caseID, "person", nrm.Identity, today, nrm.Summary("person corrected: %s", nrm.FieldList(fields)), h.ID); err != nil {
 			return err
 		}
 		entries := []auditlog.Entry{s.entry(ctx, "person.correct", "case/"+caseID, outcomeOK,
