@@ -423,8 +423,10 @@ type Event struct {
 	Compartment Compartment // "" for the record itself (any viewer of the case)
 	Actor       string
 	ActorOrg    string
-	Summary     string
+	Summary     string // English; SummaryKey and SummaryArgs are what it was made of
 	RefID       string
+	SummaryKey  string // "" for a summary stored as plain text
+	SummaryArgs []any
 }
 
 // Deadline is a clock running on a case.

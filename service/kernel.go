@@ -66,7 +66,9 @@ func (s *Service) viewerSealer(ctx context.Context, tx Tx, a nrm.Actor, caseID s
 }
 
 // changeState moves a case and records the move on its timeline.
-func (s *Service) changeState(ctx context.Context, tx Tx, c *nrm.Case, to nrm.State, on nrm.Date, why string) error {
+// why is the reason's English format, and whyArgs its arguments: the
+// timeline keeps the whole sentence as one message for translators.
+func (s *Service) changeState(ctx context.Context, tx Tx, c *nrm.Case, to nrm.State, on nrm.Date, why string, whyArgs ...any) error {
 	from := c.State
 	if to != nrm.StateClosed {
 		c.IdentificationState = to
@@ -78,9 +80,9 @@ func (s *Service) changeState(ctx context.Context, tx Tx, c *nrm.Case, to nrm.St
 		return err
 	}
 	c.Version++
-	summary := fmt.Sprintf("state %s → %s", from, to)
+	summary := nrm.Summary("state %s → %s", nrm.Phrase(from), nrm.Phrase(to))
 	if why != "" {
-		summary += " (" + why + ")"
+		summary = nrm.Summary("state %s → %s ("+why+")", append([]any{nrm.Phrase(from), nrm.Phrase(to)}, whyArgs...)...)
 	}
 	return s.event(ctx, tx, c.ID, "state", "", on, summary, "")
 }
