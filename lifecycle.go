@@ -423,10 +423,8 @@ type Event struct {
 	Compartment Compartment // "" for the record itself (any viewer of the case)
 	Actor       string
 	ActorOrg    string
-	Summary     string // English; SummaryKey and SummaryArgs are what it was made of
+	Summary     string
 	RefID       string
-	SummaryKey  string // "" for a summary stored as plain text
-	SummaryArgs []any
 }
 
 // Deadline is a clock running on a case.

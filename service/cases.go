@@ -100,7 +100,7 @@ func (s *Service) insertCase(ctx context.Context, tx Tx, a nrm.Actor, c *nrm.Cas
 		return nrm.CaseView{}, nil, err
 	}
 	v := nrm.CaseView{Case: *c, Access: acc, Readable: nrm.Readable(a, acc), Flags: flags}
-	if err := s.event(ctx, tx, c.ID, "encounter", "", c.Encounter.Date, nrm.Summary("case recorded: a possible victim was met"), ""); err != nil {
+	if err := s.event(ctx, tx, c.ID, "encounter", "", c.Encounter.Date, "case recorded: a possible victim was met", ""); err != nil {
 		return nrm.CaseView{}, nil, err
 	}
 	return v, append([]auditlog.Entry{s.entry(ctx, "case.create", "case/"+c.ID, outcomeOK, "")}, flagEntries...), nil

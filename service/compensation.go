@@ -25,7 +25,7 @@ func (s *Service) AddClaim(ctx context.Context, caseID string, in nrm.ClaimInput
 		if err := f.tx.InsertClaim(f.ctx, c); err != nil {
 			return err
 		}
-		if err := f.event("compensation", nrm.Justice, c.FiledOn, nrm.Summary("compensation claimed (%s)", nrm.Phrase(c.Route)), c.ID); err != nil {
+		if err := f.event("compensation", nrm.Justice, c.FiledOn, "compensation claimed ("+c.Route+")", c.ID); err != nil {
 			return err
 		}
 		return f.audit("justice.compensation.claim", "claim "+c.ID)
@@ -73,7 +73,7 @@ func (s *Service) AddAward(ctx context.Context, claimID string, in nrm.AwardInpu
 		}
 		c.Award, c.Version = &aw, c.Version+1
 		out = c
-		if err := f.event("compensation", nrm.Justice, aw.DecidedOn, nrm.Summary("compensation %s (%s)", nrm.Phrase(c.Status()), nrm.Phrase(c.Route)), c.ID); err != nil {
+		if err := f.event("compensation", nrm.Justice, aw.DecidedOn, "compensation "+c.Status()+" ("+c.Route+")", c.ID); err != nil {
 			return err
 		}
 		return f.audit("justice.compensation.award", "claim "+c.ID)
@@ -95,7 +95,7 @@ func (s *Service) AddPayment(ctx context.Context, claimID string, in nrm.Payment
 		}
 		c.Payments, c.Version = append(c.Payments, p), c.Version+1
 		out = c
-		if err := f.event("compensation", nrm.Justice, p.PaidOn, nrm.Summary("compensation %s (%s)", nrm.Phrase(c.Status()), nrm.Phrase(c.Route)), c.ID); err != nil {
+		if err := f.event("compensation", nrm.Justice, p.PaidOn, "compensation "+c.Status()+" ("+c.Route+")", c.ID); err != nil {
 			return err
 		}
 		return f.audit("justice.compensation.payment", "claim "+c.ID)

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/nrmproject/nrm"
@@ -49,7 +50,7 @@ func (s *Service) RecordConsent(ctx context.Context, caseID string, in nrm.Conse
 			}
 		}
 		if err := s.event(ctx, tx, caseID, "consent", "", c.GivenOn,
-			nrm.Summary("consent given for %s to %s (%s)", nrm.Phrase(c.Purpose), org.Name, scopePhrases(c.Scope)), c.ID); err != nil {
+			fmt.Sprintf("consent given for %s to %s (%s)", c.Purpose, org.Name, scopeNames(c.Scope)), c.ID); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, s.entry(ctx, "consent.record", "case/"+caseID, outcomeOK, "consent "+c.ID+" to "+recipientObject(c)))
@@ -105,7 +106,7 @@ func (s *Service) WithdrawConsent(ctx context.Context, consentID string) (nrm.Co
 		if err := tx.ClearDeadline(ctx, c.CaseID, nrm.DeadlineConsentExpiry, c.ID); err != nil {
 			return err
 		}
-		if err := f.event("consent", "", f.today(), nrm.Summary("consent withdrawn: access resting on it ended"), c.ID); err != nil {
+		if err := f.event("consent", "", f.today(), "consent withdrawn: access resting on it ended", c.ID); err != nil {
 			return err
 		}
 		if err := s.withdrawFromNRM(f, c); err != nil {
@@ -200,22 +201,4 @@ func recipientObject(c nrm.Consent) string {
 		return "partner/" + c.RecipientPartner
 	}
 	return "org/" + c.RecipientOrg
-}
-
-// scopePhrases names a scope's compartments for a timeline summary.
-func scopePhrases(sc nrm.Scope) []nrm.Phrase {
-	var n []nrm.Phrase
-	for _, c := range sc.Compartments() {
-		n = append(n, nrm.Phrase(c))
-	}
-	return n
-}
-
-// phrases makes codes people read into phrases a page translates.
-func phrases(codes []string) []nrm.Phrase {
-	p := make([]nrm.Phrase, len(codes))
-	for i, c := range codes {
-		p[i] = nrm.Phrase(c)
-	}
-	return p
 }

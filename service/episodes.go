@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/nrmproject/nrm"
@@ -54,7 +55,7 @@ func (s *Service) CloseCase(ctx context.Context, caseID string, in nrm.CloseInpu
 			}
 		}
 		c.ClosedReason, c.ClosedOn = reason, on
-		if err := s.changeState(ctx, tx, &c, nrm.StateClosed, on, "reason: %s", nrm.Phrase(reason)); err != nil {
+		if err := s.changeState(ctx, tx, &c, nrm.StateClosed, on, "reason: "+reason); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, s.entry(ctx, "case.close", "case/"+caseID, outcomeOK, reason))
@@ -116,10 +117,10 @@ func (s *Service) ReopenCase(ctx context.Context, caseID string, in nrm.ReopenIn
 			return err
 		}
 		newID = n.ID
-		if err := s.event(ctx, tx, n.ID, "episode", "", today, nrm.Summary("episode %d, re-opened from %s", n.Episode, rec.Reference), caseID); err != nil {
+		if err := s.event(ctx, tx, n.ID, "episode", "", today, fmt.Sprintf("episode %d, re-opened from %s", n.Episode, rec.Reference), caseID); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, caseID, "episode", "", today, nrm.Summary("re-opened as episode %d: %s", n.Episode, n.Reference), n.ID); err != nil {
+		if err := s.event(ctx, tx, caseID, "episode", "", today, fmt.Sprintf("re-opened as episode %d: %s", n.Episode, n.Reference), n.ID); err != nil {
 			return err
 		}
 		note := nrm.Note{ID: nrm.NewID(), CaseID: n.ID, Compartment: nrm.Support, Text: "Re-opened: " + reason,

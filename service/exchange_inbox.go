@@ -131,7 +131,7 @@ func (s *Service) Receive(ctx context.Context, body []byte, offline bool) (Recei
 				return err
 			}
 			rp.CaseID = t.CaseID
-			if err := s.event(ctx, tx, t.CaseID, "referral", "", today, nrm.Summary("referral abroad %s by %s", nrm.Phrase(v.Status), partner.Instance), t.ID); err != nil {
+			if err := s.event(ctx, tx, t.CaseID, "referral", "", today, "referral abroad "+v.Status+" by "+partner.Instance, t.ID); err != nil {
 				return err
 			}
 		case *exchange.FollowUp:
@@ -140,7 +140,7 @@ func (s *Service) Receive(ctx context.Context, body []byte, offline bool) (Recei
 				return err
 			}
 			rp.CaseID = t.CaseID
-			if err := s.event(ctx, tx, t.CaseID, "follow-up", nrm.Support, today, nrm.Summary("follow-up report received from %s", partner.Instance), t.ID); err != nil {
+			if err := s.event(ctx, tx, t.CaseID, "follow-up", nrm.Support, today, "follow-up report received from "+partner.Instance, t.ID); err != nil {
 				return err
 			}
 		case *exchange.Withdrawal:
@@ -158,7 +158,7 @@ func (s *Service) Receive(ctx context.Context, body []byte, offline bool) (Recei
 				}
 			}
 			if in.CaseID != "" {
-				if err := s.event(ctx, tx, in.CaseID, "consent", "", today, nrm.Summary("the person withdrew the consent the referral from %s rests on", partner.Instance), in.ID); err != nil {
+				if err := s.event(ctx, tx, in.CaseID, "consent", "", today, "the person withdrew the consent the referral from "+partner.Instance+" rests on", in.ID); err != nil {
 					return err
 				}
 			}

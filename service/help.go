@@ -259,7 +259,7 @@ func (s *Service) ConvertSelfReferral(ctx context.Context, id string, in nrm.Cas
 			if err := tx.SettleSelfReferral(ctx, x.ID, nrm.SelfReferralConverted, cc.ID); err != nil {
 				return err
 			}
-			if err := s.event(ctx, tx, cc.ID, "self-referral", "", nrm.DateOf(tx.Time()), nrm.Summary("case opened from a self-referral"), x.ID); err != nil {
+			if err := s.event(ctx, tx, cc.ID, "self-referral", "", nrm.DateOf(tx.Time()), "case opened from a self-referral", x.ID); err != nil {
 				return err
 			}
 			return s.record(ctx, tx, append(entries, s.entry(ctx, "selfreferral.convert", "selfreferral/"+x.ID, outcomeOK, "case/"+cc.ID))...)

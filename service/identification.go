@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -108,7 +109,7 @@ func (s *Service) Screen(ctx context.Context, caseID string, in ScreeningInput) 
 			return err
 		}
 		if err := s.event(ctx, tx, caseID, "screening", nrm.Identity, on,
-			nrm.Summary("screened with %s: %s (%d of %d dimensions met)", set.Name, nrm.Phrase(res.Outcome), len(met), len(res.Dimensions)), sc.ID); err != nil {
+			fmt.Sprintf("screened with %s: %s (%d of %d dimensions met)", set.Name, res.Outcome, len(met), len(res.Dimensions)), sc.ID); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, s.entry(ctx, "case.screen", "case/"+caseID, outcomeOK, "screening "+sc.ID+"; "+res.Outcome))
@@ -294,7 +295,7 @@ func (s *Service) Decide(ctx context.Context, caseID string, in nrm.DecisionInpu
 		if err := tx.InsertDecision(ctx, nrm.DecisionRecord{Decision: d, SealedReasons: z.seal("decisions", "reasons", d.ID, d.Reasons)}); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, caseID, "decision", "", d.DecidedOn, nrm.Summary("%s decision: %s", nrm.Phrase(d.Kind), nrm.Phrase(d.Outcome)), d.ID); err != nil {
+		if err := s.event(ctx, tx, caseID, "decision", "", d.DecidedOn, fmt.Sprintf("%s decision: %s", d.Kind, d.Outcome), d.ID); err != nil {
 			return err
 		}
 		c.Outcome = decisionOutcome(d)
@@ -470,7 +471,7 @@ func (s *Service) moveIn(f *caseFile, step nrm.Step, next func(nrm.Case, []nrm.D
 			return "", err
 		}
 	}
-	if err := s.changeState(ctx, tx, &c, state, today, "%s", nrm.Phrase(string(step))); err != nil {
+	if err := s.changeState(ctx, tx, &c, state, today, string(step)); err != nil {
 		return "", err
 	}
 	f.rec.Case = c

@@ -215,11 +215,11 @@ func (s *Service) caseFromReferral(ctx context.Context, tx Tx, a nrm.Actor, o nr
 	}
 	z := sealer{dk}
 	if err := s.event(ctx, tx, c.ID, "encounter", "", today,
-		nrm.Summary("case received from %s (%s), case %s there: %s", p.Instance, p.Country, r.Reference, phrases(r.Scope)), ""); err != nil {
+		fmt.Sprintf("case received from %s (%s), case %s there: %s", p.Instance, p.Country, r.Reference, strings.Join(r.Scope, ", ")), ""); err != nil {
 		return "", nil, err
 	}
 	if err := s.event(ctx, tx, c.ID, "state", "", today,
-		sendingSideSummary(r.Identification.State, r.Identification.Outcome), ""); err != nil {
+		"identification on the sending side: "+r.Identification.State+outcomeNote(r.Identification.Outcome), ""); err != nil {
 		return "", nil, err
 	}
 	for _, n := range needs {
@@ -301,7 +301,7 @@ func (s *Service) SendFollowUp(ctx context.Context, caseID string, in FollowUpIn
 		if item, err = s.queuePacket(ctx, tx, p, exchange.Header{Kind: exchange.KindFollowUp, ID: newPacketID(), Ref: rp.PacketID}, payload, ""); err != nil {
 			return err
 		}
-		if err := f.event("follow-up", nrm.Support, on, nrm.Summary("follow-up report sent to %s", p.Instance), item.ID); err != nil {
+		if err := f.event("follow-up", nrm.Support, on, "follow-up report sent to "+p.Instance, item.ID); err != nil {
 			return err
 		}
 		return f.audit("exchange.follow-up.create", "partner/"+p.ID+"; content hash "+item.ContentHash)
@@ -313,12 +313,4 @@ func (s *Service) SendFollowUp(ctx context.Context, caseID string, in FollowUpIn
 		item.Status = nrm.OutboxDelivered
 	}
 	return item, nil
-}
-
-// sendingSideSummary says how far the sending side identified the person.
-func sendingSideSummary(state, outcome string) string {
-	if outcome == "" {
-		return nrm.Summary("identification on the sending side: %s", nrm.Phrase(state))
-	}
-	return nrm.Summary("identification on the sending side: %s (%s)", nrm.Phrase(state), nrm.Phrase(outcome))
 }

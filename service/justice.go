@@ -109,7 +109,7 @@ func (s *Service) AddProceeding(ctx context.Context, caseID string, in nrm.Proce
 		if err := f.tx.InsertProceeding(f.ctx, rec); err != nil {
 			return err
 		}
-		if err := f.event("proceeding", nrm.Justice, f.today(), nrm.Summary("%s proceeding (%s), the person as %s", nrm.Phrase(p.Kind), nrm.Phrase(p.Stage), nrm.Phrase(p.PersonRole)), p.ID); err != nil {
+		if err := f.event("proceeding", nrm.Justice, f.today(), fmt.Sprintf("%s proceeding (%s), the person as %s", p.Kind, p.Stage, p.PersonRole), p.ID); err != nil {
 			return err
 		}
 		return f.audit("justice.proceeding", "proceeding "+p.ID)
@@ -194,21 +194,21 @@ func (s *Service) pastHearings(f *caseFile, proceedingID string) error {
 
 // eventSummary names an event for the timeline, without personal data.
 func eventSummary(kind string, e nrm.ProceedingEvent) string {
-	k, ek := nrm.Phrase(kind), nrm.Phrase(e.Kind)
+	s := kind + " proceeding: " + e.Kind
 	switch e.Kind {
 	case nrm.EventProtectiveMeasure:
-		return nrm.Summary("%s proceeding: %s %s %s", k, ek, nrm.Phrase(e.Measure), nrm.Phrase(e.Status))
+		s += " " + e.Measure + " " + e.Status
 	case nrm.EventVerdict:
-		return nrm.Summary("%s proceeding: %s %s", k, ek, nrm.Phrase(e.Outcome))
+		s += " " + e.Outcome
 	case nrm.EventSentence:
+		s += fmt.Sprintf(" %d months", e.Months)
 		if e.Suspended {
-			return nrm.Summary("%s proceeding: %s %d months, suspended", k, ek, e.Months)
+			s += ", suspended"
 		}
-		return nrm.Summary("%s proceeding: %s %d months", k, ek, e.Months)
 	case nrm.EventStage:
-		return nrm.Summary("%s proceeding: %s %s", k, ek, nrm.Phrase(e.Stage))
+		s += " " + e.Stage
 	}
-	return nrm.Summary("%s proceeding: %s", k, ek)
+	return s
 }
 
 // AddNonPunishment records the person's own charge for an act they were
@@ -226,7 +226,7 @@ func (s *Service) AddNonPunishment(ctx context.Context, caseID string, in nrm.No
 		if err := f.tx.InsertNonPunishment(f.ctx, rec); err != nil {
 			return err
 		}
-		if err := f.event("non-punishment", nrm.Justice, f.today(), nrm.Summary("non-punishment %s", nrm.Phrase(n.Status)), n.ID); err != nil {
+		if err := f.event("non-punishment", nrm.Justice, f.today(), "non-punishment "+n.Status, n.ID); err != nil {
 			return err
 		}
 		return f.audit("justice.non-punishment", "non-punishment "+n.ID+" "+n.Status)
@@ -277,7 +277,7 @@ func (s *Service) SetNonPunishmentStatus(ctx context.Context, id string, in nrm.
 				return err
 			}
 		}
-		if err := f.event("non-punishment", nrm.Justice, f.today(), nrm.Summary("non-punishment %s", nrm.Phrase(status)), id); err != nil {
+		if err := f.event("non-punishment", nrm.Justice, f.today(), "non-punishment "+status, id); err != nil {
 			return err
 		}
 		return f.audit("justice.non-punishment", "non-punishment "+id+" "+status)

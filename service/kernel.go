@@ -66,9 +66,7 @@ func (s *Service) viewerSealer(ctx context.Context, tx Tx, a nrm.Actor, caseID s
 }
 
 // changeState moves a case and records the move on its timeline.
-// why is the reason's English format, and whyArgs its arguments: the
-// timeline keeps the whole sentence as one message for translators.
-func (s *Service) changeState(ctx context.Context, tx Tx, c *nrm.Case, to nrm.State, on nrm.Date, why string, whyArgs ...any) error {
+func (s *Service) changeState(ctx context.Context, tx Tx, c *nrm.Case, to nrm.State, on nrm.Date, why string) error {
 	from := c.State
 	if to != nrm.StateClosed {
 		c.IdentificationState = to
@@ -80,9 +78,9 @@ func (s *Service) changeState(ctx context.Context, tx Tx, c *nrm.Case, to nrm.St
 		return err
 	}
 	c.Version++
-	summary := nrm.Summary("state %s → %s", nrm.Phrase(from), nrm.Phrase(to))
+	summary := fmt.Sprintf("state %s → %s", from, to)
 	if why != "" {
-		summary = nrm.Summary("state %s → %s ("+why+")", append([]any{nrm.Phrase(from), nrm.Phrase(to)}, whyArgs...)...)
+		summary += " (" + why + ")"
 	}
 	return s.event(ctx, tx, c.ID, "state", "", on, summary, "")
 }

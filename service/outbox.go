@@ -195,7 +195,7 @@ func (s *Service) settleReferral(ctx context.Context, tx Tx, it nrm.OutboxItem, 
 	if err != nil {
 		return err
 	}
-	return s.event(ctx, tx, t.CaseID, "referral", "", nrm.DateOf(tx.Time()), nrm.Summary("referral abroad %s", nrm.Phrase(to)), t.ID)
+	return s.event(ctx, tx, t.CaseID, "referral", "", nrm.DateOf(tx.Time()), "referral abroad "+to, t.ID)
 }
 
 // RunOutbox delivers due packets every interval until ctx ends (nrm serve

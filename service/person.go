@@ -62,7 +62,7 @@ func (s *Service) CorrectPerson(ctx context.Context, caseID string, in nrm.Perso
 		if err := tx.InsertPersonHistory(ctx, h); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, caseID, "person", nrm.Identity, today, nrm.Summary("person corrected: %s", nrm.FieldList(fields)), h.ID); err != nil {
+		if err := s.event(ctx, tx, caseID, "person", nrm.Identity, today, "person corrected: "+nrm.FieldList(fields), h.ID); err != nil {
 			return err
 		}
 		entries := []auditlog.Entry{s.entry(ctx, "person.correct", "case/"+caseID, outcomeOK,
@@ -145,10 +145,10 @@ func (s *Service) redecideChild(ctx context.Context, tx Tx, rec nrm.CaseRecord, 
 	today := nrm.DateOf(tx.Time())
 	if !child {
 		return s.event(ctx, tx, rec.ID, "child", "", today,
-			nrm.Summary("no longer presumed a child (age corrected): the adult rules apply from now on; existing referrals stay"), "")
+			"no longer presumed a child (age corrected): the adult rules apply from now on; existing referrals stay", "")
 	}
 	if err := s.event(ctx, tx, rec.ID, "child", "", today,
-		nrm.Summary("now presumed a child (age corrected): the child rules apply from now on"), ""); err != nil {
+		"now presumed a child (age corrected): the child rules apply from now on", ""); err != nil {
 		return err
 	}
 	if rec.State == nrm.StateClosed {
@@ -284,9 +284,9 @@ func (s *Service) SetGuardian(ctx context.Context, caseID string, in nrm.Guardia
 			Sealed: z.seal("case_guardians", "details", caseID, string(b)), SetBy: g.SetBy, SetOrg: g.SetOrg, SetAt: g.SetAt}); err != nil {
 			return err
 		}
-		summary, on := nrm.Summary("guardian recorded"), g.AppointedOn
+		summary, on := "guardian recorded", g.AppointedOn
 		if replaced {
-			summary = nrm.Summary("guardian changed")
+			summary = "guardian changed"
 		}
 		if on.IsZero() {
 			on = nrm.DateOf(tx.Time())
@@ -346,12 +346,4 @@ func (s *Service) PersonHistory(ctx context.Context, caseID string) ([]nrm.Perso
 		return nil, err
 	}
 	return out, s.readRecord(ctx, caseID, "person corrections", len(out))
-}
-
-// noChildProtectionSummary is noChildProtection for the timeline.
-func noChildProtectionSummary(country string) string {
-	if country == "" {
-		return nrm.Summary("no child-protection organisation is registered: nobody was notified of this child")
-	}
-	return nrm.Summary("no child-protection organisation is registered for %s: nobody was notified of this child", country)
 }

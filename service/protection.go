@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/nrmproject/nrm"
 )
@@ -61,7 +62,7 @@ func (s *Service) AddNeeds(ctx context.Context, caseID string, in nrm.NeedsInput
 			return err
 		}
 		if err := s.event(ctx, tx, caseID, "needs", nrm.Support, n.AssessedOn,
-			nrm.Summary("needs assessed: %s", phrases(n.Needs)), n.ID); err != nil {
+			"needs assessed: "+strings.Join(n.Needs, ", "), n.ID); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, s.entry(ctx, "support.needs", "case/"+caseID, outcomeOK, "needs assessment "+n.ID))
@@ -101,7 +102,7 @@ func (s *Service) AddPlan(ctx context.Context, caseID string, in nrm.PlanInput) 
 				return err
 			}
 		}
-		if err := s.event(ctx, tx, caseID, "support-plan", nrm.Support, p.StartsOn, nrm.Summary("support plan: %s", nrm.Phrase(p.Type)), p.ID); err != nil {
+		if err := s.event(ctx, tx, caseID, "support-plan", nrm.Support, p.StartsOn, "support plan: "+p.Type, p.ID); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, s.entry(ctx, "support.plan", "case/"+caseID, outcomeOK, "support plan "+p.ID))
@@ -133,7 +134,7 @@ func (s *Service) AddService(ctx context.Context, caseID string, in nrm.ServiceI
 			SealedNotes:    z.seal("services", "notes", v.ID, v.Notes)}); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, caseID, "service", nrm.Support, v.StartedOn, nrm.Summary("service given: %s", nrm.Phrase(v.Type)), v.ID); err != nil {
+		if err := s.event(ctx, tx, caseID, "service", nrm.Support, v.StartedOn, "service given: "+v.Type, v.ID); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, s.entry(ctx, "support.service", "case/"+caseID, outcomeOK, "service "+v.ID))
@@ -168,9 +169,9 @@ func (s *Service) AddResidence(ctx context.Context, caseID string, in nrm.Reside
 				return err
 			}
 		}
-		summary, on := nrm.Summary("residence permit applied for (%s)", nrm.Phrase(r.Basis)), r.AppliedOn
+		summary, on := "residence permit applied for ("+r.Basis+")", r.AppliedOn
 		if !r.GrantedOn.IsZero() {
-			summary, on = nrm.Summary("residence permit granted (%s)", nrm.Phrase(r.Basis)), r.GrantedOn
+			summary, on = "residence permit granted ("+r.Basis+")", r.GrantedOn
 		}
 		if err := s.event(ctx, tx, caseID, "residence", nrm.Support, on, summary, r.ID); err != nil {
 			return err
@@ -222,7 +223,7 @@ func (s *Service) RenewResidence(ctx context.Context, permitID string, in nrm.Re
 			return err
 		}
 		if err := s.event(ctx, tx, next.CaseID, "residence", nrm.Support, next.RenewedOn,
-			nrm.Summary("residence permit renewed (%s)", nrm.Phrase(next.Basis)), next.ID); err != nil {
+			"residence permit renewed ("+next.Basis+")", next.ID); err != nil {
 			return err
 		}
 		out = next

@@ -74,7 +74,7 @@ func (s *Service) RequestReconsideration(ctx context.Context, caseID string, in 
 			SealedReason: z.seal("reconsideration_requests", "reason", x.ID, reason)}); err != nil {
 			return err
 		}
-		if err := f.event("reconsideration", "", f.today(), nrm.Summary("reconsideration of the %s requested by the %s", nrm.Phrase(x.Subject), nrm.Phrase(x.Requester)), x.ID); err != nil {
+		if err := f.event("reconsideration", "", f.today(), fmt.Sprintf("reconsideration of the %s requested by the %s", x.Subject, x.Requester), x.ID); err != nil {
 			return err
 		}
 		return f.audit("reconsideration.request", "request "+x.ID+" of "+x.Subject+" "+x.SubjectID)
@@ -132,7 +132,7 @@ func (s *Service) AnswerReconsideration(ctx context.Context, id string, in nrm.R
 				return err
 			}
 		}
-		if err := f.event("reconsideration", "", f.today(), nrm.Summary("reconsideration %s by the competent authority", nrm.Phrase(outcome)), id); err != nil {
+		if err := f.event("reconsideration", "", f.today(), "reconsideration "+outcome+" by the competent authority", id); err != nil {
 			return err
 		}
 		out = x.ReconsiderationRequest

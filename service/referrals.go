@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/nrmproject/nrm"
 )
@@ -101,11 +102,11 @@ func (s *Service) Refer(ctx context.Context, caseID string, in nrm.ReferralInput
 			return err
 		}
 		today := nrm.DateOf(tx.Time())
-		if err := s.event(ctx, tx, caseID, "referral", "", today, nrm.Summary("referred to %s (%s)", to.Name, scopePhrases(r.Scope)), r.ID); err != nil {
+		if err := s.event(ctx, tx, caseID, "referral", "", today, fmt.Sprintf("referred to %s (%s)", to.Name, scopeNames(r.Scope)), r.ID); err != nil {
 			return err
 		}
 		if r.NRM {
-			if err := s.changeState(ctx, tx, &c, nrm.StateReferred, today, "NRM referral to %s", to.Name); err != nil {
+			if err := s.changeState(ctx, tx, &c, nrm.StateReferred, today, "NRM referral to "+to.Name); err != nil {
 				return err
 			}
 		}
@@ -140,7 +141,7 @@ func (s *Service) notifyChildProtection(ctx context.Context, tx Tx, rec nrm.Case
 	if len(serving) == 0 {
 		// Say so on the case rather than notify nobody in silence; the
 		// case answers a warning as well (caseExtras).
-		return s.event(ctx, tx, rec.ID, "referral", "", nrm.DateOf(tx.Time()), noChildProtectionSummary(rec.Encounter.Country), "")
+		return s.event(ctx, tx, rec.ID, "referral", "", nrm.DateOf(tx.Time()), noChildProtection(rec.Encounter.Country), "")
 	}
 	for _, o := range serving {
 		if o.ID == except {
@@ -159,7 +160,7 @@ func (s *Service) notifyChildProtection(ctx context.Context, tx Tx, rec nrm.Case
 		if err := tx.InsertReferral(ctx, nrm.ReferralRecord{Referral: r, SealedReason: z.seal("referrals", "reason", r.ID, reason)}); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, rec.ID, "referral", "", nrm.DateOf(tx.Time()), nrm.Summary("child protection notified: %s", o.Name), r.ID); err != nil {
+		if err := s.event(ctx, tx, rec.ID, "referral", "", nrm.DateOf(tx.Time()), "child protection notified: "+o.Name, r.ID); err != nil {
 			return err
 		}
 	}
@@ -246,7 +247,7 @@ func (s *Service) respond(ctx context.Context, id, status, reason string) (nrm.R
 		if err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, r.CaseID, "referral", "", today, nrm.Summary("referral %s by %s", nrm.Phrase(status), org.Name), r.ID); err != nil {
+		if err := s.event(ctx, tx, r.CaseID, "referral", "", today, fmt.Sprintf("referral %s by %s", status, org.Name), r.ID); err != nil {
 			return err
 		}
 		c := rec.Case
@@ -329,7 +330,7 @@ func (s *Service) WithdrawReferral(ctx context.Context, id, reason string) (nrm.
 			return err
 		}
 		today := nrm.DateOf(tx.Time())
-		if err := s.event(ctx, tx, r.CaseID, "referral", "", today, nrm.Summary("referral withdrawn"), r.ID); err != nil {
+		if err := s.event(ctx, tx, r.CaseID, "referral", "", today, "referral withdrawn", r.ID); err != nil {
 			return err
 		}
 		if back && c.State != nrm.StateEncountered {

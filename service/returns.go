@@ -80,9 +80,9 @@ func (s *Service) AddAssessment(ctx context.Context, caseID string, in nrm.Asses
 		if err := tx.InsertAssessment(ctx, rec); err != nil {
 			return err
 		}
-		summary := nrm.Summary("return risk assessment submitted: risk %s", nrm.Phrase(out.Risk))
+		summary := fmt.Sprintf("return risk assessment submitted: risk %s", out.Risk)
 		if out.Barred {
-			summary = nrm.Summary("return risk assessment submitted: risk %s, return barred", nrm.Phrase(out.Risk))
+			summary += ", return barred"
 		}
 		if err := f.event("return-assessment", nrm.Support, out.AssessedOn, summary, out.ID); err != nil {
 			return err
@@ -147,7 +147,7 @@ func (s *Service) ReviewAssessment(ctx context.Context, id string, approve bool,
 			return err
 		}
 		out.Version++
-		if err := f.event("return-assessment", nrm.Support, out.ReviewedOn, nrm.Summary("return risk assessment %s", nrm.Phrase(out.Status)), id); err != nil {
+		if err := f.event("return-assessment", nrm.Support, out.ReviewedOn, "return risk assessment "+out.Status, id); err != nil {
 			return err
 		}
 		return f.audit("return.assessment."+strings.TrimSuffix(out.Status, "d"), "assessment "+id)
@@ -211,14 +211,14 @@ func (s *Service) RecordReturn(ctx context.Context, caseID string, in nrm.Return
 		if err := tx.InsertReturn(ctx, r); err != nil {
 			return err
 		}
-		if err := f.event("return", nrm.Support, r.Date, nrm.Summary("voluntary return to %s", r.DestinationCountry), r.ID); err != nil {
+		if err := f.event("return", nrm.Support, r.Date, "voluntary return to "+r.DestinationCountry, r.ID); err != nil {
 			return err
 		}
 		if err := tx.ClearDeadlines(ctx, caseID); err != nil {
 			return err
 		}
 		c.ClosedReason, c.ClosedOn = nrm.CloseReturned, r.Date
-		if err := s.changeState(ctx, tx, &c, nrm.StateClosed, r.Date, "reason: %s", nrm.Phrase(nrm.CloseReturned)); err != nil {
+		if err := s.changeState(ctx, tx, &c, nrm.StateClosed, r.Date, "reason: "+nrm.CloseReturned); err != nil {
 			return err
 		}
 		for _, m := range nrm.FollowUpMonths {
@@ -279,7 +279,7 @@ func (s *Service) AddFollowUp(ctx context.Context, returnID string, in nrm.Follo
 		if err := s.nextFollowUpDone(f, r.ID); err != nil {
 			return err
 		}
-		if err := f.event("return-follow-up", nrm.Support, fu.Date, nrm.Summary("follow-up after return: %s", nrm.Phrase(fu.Situation)), fu.ID); err != nil {
+		if err := f.event("return-follow-up", nrm.Support, fu.Date, "follow-up after return: "+fu.Situation, fu.ID); err != nil {
 			return err
 		}
 		return f.audit("return.follow-up", "follow-up "+fu.ID+" "+fu.Situation)
@@ -339,10 +339,10 @@ func (s *Service) retrafficked(f *caseFile, z sealer) (string, error) {
 			return "", err
 		}
 		newID = n.ID
-		if err := s.event(ctx, tx, n.ID, "episode", "", today, nrm.Summary("episode %d: re-trafficked after the return of %s", n.Episode, rec.Reference), rec.ID); err != nil {
+		if err := s.event(ctx, tx, n.ID, "episode", "", today, fmt.Sprintf("episode %d: re-trafficked after the return of %s", n.Episode, rec.Reference), rec.ID); err != nil {
 			return "", err
 		}
-		if err := s.event(ctx, tx, rec.ID, "episode", "", today, nrm.Summary("re-trafficked after the return: episode %d, %s", n.Episode, n.Reference), n.ID); err != nil {
+		if err := s.event(ctx, tx, rec.ID, "episode", "", today, fmt.Sprintf("re-trafficked after the return: episode %d, %s", n.Episode, n.Reference), n.ID); err != nil {
 			return "", err
 		}
 		if err := s.record(ctx, tx, s.entry(ctx, "case.reopen", "case/"+n.ID, outcomeOK, "re-trafficked; episode of case/"+rec.ID)); err != nil {

@@ -8,6 +8,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/nrmproject/nrm"
@@ -167,7 +168,7 @@ func (s *Service) ReferAbroad(ctx context.Context, caseID string, in Transnation
 		if err := tx.InsertTransnational(ctx, t); err != nil {
 			return err
 		}
-		if err := f.event("referral", "", f.today(), nrm.Summary("referred abroad to %s (%s): %s", p.Instance, p.Country, scopePhrases(scope)), t.ID); err != nil {
+		if err := f.event("referral", "", f.today(), fmt.Sprintf("referred abroad to %s (%s): %s", p.Instance, p.Country, scopeNames(scope)), t.ID); err != nil {
 			return err
 		}
 		out = TransnationalView{TransnationalReferral: t.TransnationalReferral, Partner: p.Instance}
@@ -364,7 +365,7 @@ func (s *Service) withdrawTransnational(f *caseFile, c nrm.Consent) error {
 			if err := f.tx.SetTransnationalStatus(f.ctx, t.ID, nrm.TransQueued, nrm.TransWithdrawn, f.tx.Time(), nil); err != nil {
 				return err
 			}
-			if err := f.event("referral", "", f.today(), nrm.Summary("referral abroad stopped before delivery: consent withdrawn"), t.ID); err != nil {
+			if err := f.event("referral", "", f.today(), "referral abroad stopped before delivery: consent withdrawn", t.ID); err != nil {
 				return err
 			}
 			if err := f.audit("exchange.referral.stop", "transnational referral "+t.ID+"; content hash "+t.ContentHash); err != nil {
@@ -383,7 +384,7 @@ func (s *Service) withdrawTransnational(f *caseFile, c nrm.Consent) error {
 			if err != nil {
 				return err
 			}
-			if err := f.event("referral", "", f.today(), nrm.Summary("withdrawal notice queued for %s", p.Instance), t.ID); err != nil {
+			if err := f.event("referral", "", f.today(), "withdrawal notice queued for "+p.Instance, t.ID); err != nil {
 				return err
 			}
 			if err := f.audit("exchange.withdrawal.create", "transnational referral "+t.ID+"; content hash "+item.ContentHash); err != nil {

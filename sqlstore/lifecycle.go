@@ -84,7 +84,6 @@ func (tx *Tx) Events(ctx context.Context, caseID string, scope nrm.Scope) ([]nrm
 		var on, comp string
 		err := r.Scan(&e.ID, &e.CaseID, &at, &on, &e.Kind, &comp, &e.Actor, &e.ActorOrg, &e.Summary, &e.RefID)
 		e.At, e.On, e.Compartment = fromMicros(at), date(on), nrm.Compartment(comp)
-		e.DecodeSummary()
 		return e, err
 	}, "SELECT id, case_id, at, on_date, kind, compartment, actor, actor_org, summary, ref_id FROM case_events WHERE case_id = ? ORDER BY seq, at", caseID)
 	if err != nil {

@@ -181,14 +181,9 @@ func extractGo(t *testing.T, path string, web bool, add func(string, bool)) {
 				if s, ok := arg(1); ok {
 					add(s, false)
 				}
-			case "Forbidden", "Conflict", "Unauthorized", "Summary":
+			case "Forbidden", "Conflict", "Unauthorized":
 				if s, ok := arg(0); ok {
 					add(s, false)
-				}
-			case "changeState":
-				// The reason of a state change is part of its one message.
-				if s, ok := arg(5); ok && s != "" {
-					add("state %s → %s ("+s+")", false)
 				}
 			case "NotFound":
 				if s, ok := arg(0); ok {

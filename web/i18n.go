@@ -191,23 +191,8 @@ func (l Localizer) Err(e *nrm.Error) string {
 	if key == "" {
 		key = e.Message
 	}
-	return l.message(key, e.Args)
-}
-
-// Summary words a timeline entry from its message key and arguments; a
-// summary stored as plain text shows as it is.
-func (l Localizer) Summary(e nrm.Event) string {
-	if e.SummaryKey == "" {
-		return e.Summary
-	}
-	return l.message(e.SummaryKey, e.SummaryArgs)
-}
-
-// message translates a printf-style key and fills in its arguments, the
-// phrases among them translated too.
-func (l Localizer) message(key string, in []any) string {
-	args := make([]any, len(in))
-	for i, a := range in {
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
 		switch a := a.(type) {
 		case nrm.Phrase:
 			args[i] = l.T(label(string(a)))
